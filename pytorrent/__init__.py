@@ -1,0 +1,3 @@
+"""pytorrent: build, deduplicate, measure and publish PyTorrent-style corpora of Python code."""
+
+__version__ = "0.1.0"

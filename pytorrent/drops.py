@@ -1,0 +1,72 @@
+"""Counted drops: every file, unit or package a stage leaves out is counted with a reason.
+
+Stages call `drops.add(stage, reason, example)`; counters from worker processes merge with
+`update`. Examples are kept (a few per reason, smallest first) so a report can show what was
+dropped without storing everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+MAX_EXAMPLES = 5
+
+
+@dataclass
+class Drops:
+    """Counts of dropped items keyed by (stage, reason), with a few examples per key."""
+
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def add(self, stage: str, reason: str, example: str = "", n: int = 1) -> None:
+        key = (stage, reason)
+        self.counts[key] += n
+        if example:
+            kept = self.examples.setdefault(key, [])
+            if example not in kept:
+                kept.append(example)
+                kept.sort()
+                del kept[MAX_EXAMPLES:]
+
+    def update(self, other: Drops) -> None:
+        self.counts.update(other.counts)
+        for key, examples in other.examples.items():
+            for example in examples:
+                self.add_example(key, example)
+
+    def add_example(self, key: tuple[str, str], example: str) -> None:
+        kept = self.examples.setdefault(key, [])
+        if example not in kept:
+            kept.append(example)
+            kept.sort()
+            del kept[MAX_EXAMPLES:]
+
+    def total(self, stage: str | None = None) -> int:
+        return sum(n for (s, _), n in self.counts.items() if stage is None or s == stage)
+
+    def by_stage(self) -> dict[str, dict[str, int]]:
+        """Nested, sorted mapping stage -> reason -> count (the shape of build.json)."""
+        nested: dict[str, dict[str, int]] = {}
+        for (stage, reason), n in sorted(self.counts.items()):
+            nested.setdefault(stage, {})[reason] = n
+        return nested
+
+    def examples_by_key(self) -> dict[str, list[str]]:
+        return {f"{s}/{r}": list(ex) for (s, r), ex in sorted(self.examples.items()) if ex}
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "counts": [[s, r, n] for (s, r), n in sorted(self.counts.items())],
+            "examples": [[s, r, ex] for (s, r), ex in sorted(self.examples.items())],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Drops:
+        drops = cls()
+        for s, r, n in data.get("counts", []):  # type: ignore[attr-defined]
+            drops.counts[(s, r)] += n
+        for s, r, ex in data.get("examples", []):  # type: ignore[attr-defined]
+            drops.examples[(s, r)] = list(ex)
+        return drops

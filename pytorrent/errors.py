@@ -1,0 +1,37 @@
+"""Exceptions raised by pytorrent, named by what the caller should do next.
+
+    PytorrentError
+    ├── ConfigError          fix the command line or configuration
+    ├── SourceError          a SOURCE cannot be read at all (bad path, unknown form)
+    ├── MissingExtraError    install the named extra
+    └── OutputError          the output folder is unusable or incomplete
+"""
+
+from __future__ import annotations
+
+
+class PytorrentError(Exception):
+    """Base of every error pytorrent raises on purpose; the CLI prints it on one line."""
+
+
+class ConfigError(PytorrentError):
+    """The configuration or command line is invalid; fix it and re-run."""
+
+
+class SourceError(PytorrentError):
+    """A source as a whole cannot be read (single bad packages are counted skips instead)."""
+
+
+class MissingExtraError(PytorrentError):
+    """An optional dependency is missing; the message names the `pip install` extra."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"{module} is not installed; install it with: pip install 'pytorrent[{extra}]'"
+        )
+        self.module = module
+        self.extra = extra
+
+
+class OutputError(PytorrentError):
+    """The output folder is incomplete, inconsistent or cannot be written."""

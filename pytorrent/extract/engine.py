@@ -1,0 +1,442 @@
+"""Extraction of one file: source text -> function and comment units, with counted drops.
+
+Pipeline per file (each step bounded, each failure a counted skip, never a crash):
+`ast.parse` (rejects what CPython rejects, including pathological nesting, before libcst sees
+it) -> `libcst.parse_module` (structure, docstrings) -> one `tokenize` pass (rows, comments,
+tokens) -> statement walk -> units. See docs/extraction.md for the rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+import libcst as cst
+
+from pytorrent.drops import Drops
+from pytorrent.extract import comments as cm
+from pytorrent.extract.categories import script_category
+from pytorrent.extract.docstrings import (
+    clean_docstring,
+    docstring_style,
+    docstring_summary,
+    has_doctest,
+)
+from pytorrent.extract.metrics import complexity_by_def_row, raw_metrics
+from pytorrent.extract.structure import (
+    Block,
+    FunctionInfo,
+    StructureMismatch,
+    analyse_structure,
+)
+from pytorrent.extract.tokens import Comment, FileTokens, Token, tokenize_file
+from pytorrent.extract.units import Unit
+
+#: Bump when a change alters extracted units: cached extraction results are keyed on it.
+EXTRACTOR_VERSION = "1"
+
+#: Files with a longer line are minified or generated; libcst and radon slow down on them.
+MAX_LINE_CHARS = 100_000
+
+_Range = tuple[int, int, int, int]  # (start_row, start_col, end_row, end_col)
+
+
+@dataclass(slots=True)
+class _Run:
+    """Consecutive full-line comments at one column: a candidate comment block."""
+
+    first_row: int
+    last_row: int
+    col: int
+    prose: list[str]
+    code: list[str]
+    license: bool = False
+
+
+@dataclass(slots=True)
+class _FileComments:
+    runs: list[_Run]
+    run_rows: list[int]
+    inline: list[tuple[int, str | None, str | None]]  # row, prose, commented-out code
+    developer_rows: set[int]  # rows holding a developer (prose) comment
+
+
+def extract_source(path: str, source: str, drops: Drops, *, package: str = "") -> list[Unit]:
+    """Extract every unit of one decoded file; problems are counted in `drops`, never raised."""
+    example = f"{package}:{path}" if package else path
+    if any(len(line) > MAX_LINE_CHARS for line in source.split("\n")):
+        drops.add("extract", "line_too_long", example)
+        return []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings of old code are not our concern
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            drops.add("extract", "syntax_error", example)
+            return []
+        except (RecursionError, MemoryError):
+            drops.add("extract", "too_deeply_nested", example)
+            return []
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        drops.add("extract", "libcst_rejected", example)
+        return []
+    except (RecursionError, MemoryError):
+        drops.add("extract", "too_deeply_nested", example)
+        return []
+    try:
+        tokens = tokenize_file(source)
+        structure = analyse_structure(module, tokens)
+    except (tokenize.TokenError, SyntaxError):
+        drops.add("extract", "tokenize_error", example)
+        return []
+    except StructureMismatch:
+        drops.add("extract", "structure_mismatch", example)
+        return []
+    try:
+        complexity = complexity_by_def_row(tree)
+    except (RecursionError, MemoryError, AttributeError, TypeError):
+        drops.add("extract", "radon_failed", example)
+        complexity = {}
+    category = script_category(path)
+    file_comments = _classify_comments(tokens, structure.blocks, drops, example)
+    units = [
+        _function_unit(fn, tokens, file_comments, complexity, path, category)
+        for fn in structure.functions
+    ]
+    units.sort(key=lambda u: (u.start_line, u.end_line))
+    for block in structure.blocks:
+        units.extend(_comment_units(block, tokens, file_comments, path, category, drops, example))
+    units.sort(key=lambda u: (u.start_line, u.kind, u.end_line, u.func_name))
+    return units
+
+
+# -- comments -----------------------------------------------------------------------------
+
+
+def _classify_comments(
+    tokens: FileTokens, blocks: list[Block], drops: Drops, example: str
+) -> _FileComments:
+    """Sort every comment into interpreter lines, directives, prose and commented-out code."""
+    runs: list[_Run] = []
+    inline: list[tuple[int, str | None, str | None]] = []
+    developer_rows: set[int] = set()
+    pending: list[Comment] = []
+
+    def close_run() -> None:
+        if not pending:
+            return
+        texts = [c.text for c in pending if not cm.is_directive(c.text)]
+        prose, code = cm.split_commented_code(texts)
+        if code:
+            drops.add("comment", "commented_out_code", example, n=len(code))
+        run = _Run(pending[0].row, pending[-1].row, pending[0].col, prose, code)
+        runs.append(run)
+        if prose:
+            developer_rows.update(c.row for c in pending)
+        pending.clear()
+
+    for comment in tokens.comments:
+        if cm.is_interpreter_line(comment.text, comment.row):
+            continue
+        if not comment.full_line:
+            if cm.is_directive(comment.text):
+                drops.add("comment", "tool_directive", example)
+                continue
+            body = cm.comment_body(comment.text)
+            if not body:
+                continue
+            if cm.looks_like_code(body):
+                drops.add("comment", "commented_out_code", example)
+                inline.append((comment.row, None, body))
+            else:
+                inline.append((comment.row, body, None))
+                developer_rows.add(comment.row)
+            continue
+        if cm.is_directive(comment.text):
+            drops.add("comment", "tool_directive", example)
+        if pending and (
+            comment.row != pending[-1].row + 1 or comment.col != pending[-1].col
+        ):
+            close_run()
+        pending.append(comment)
+    close_run()
+    _mark_license_headers(runs, blocks, drops, example)
+    return _FileComments(runs, [r.first_row for r in runs], inline, developer_rows)
+
+
+def _mark_license_headers(
+    runs: list[_Run], blocks: list[Block], drops: Drops, example: str
+) -> None:
+    module = next((b for b in blocks if b.is_module), None)
+    first_code_row = module.items[0].start_row if module and module.items else 1 << 30
+    for run in runs:
+        if run.first_row < first_code_row and run.prose and cm.is_license_text(" ".join(run.prose)):
+            run.license = True
+            drops.add("comment", "license_header", example)
+
+
+def _runs_between(comments: _FileComments, first_row: int, last_row: int) -> list[_Run]:
+    lo = bisect.bisect_left(comments.run_rows, first_row)
+    hi = bisect.bisect_right(comments.run_rows, last_row)
+    return comments.runs[lo:hi]
+
+
+def _span_comments(comments: _FileComments, first_row: int, last_row: int) -> tuple[list[str], list[str]]:
+    """Developer comments and commented-out code inside rows first..last, in row order."""
+    entries: list[tuple[int, int, str | None, str | None]] = []
+    for run in _runs_between(comments, first_row, last_row):
+        if run.license:
+            continue
+        for i, text in enumerate(run.prose):
+            entries.append((run.first_row, i, text, None))
+        for i, text in enumerate(run.code):
+            entries.append((run.first_row, 1000 + i, None, text))
+    for row, prose, code in comments.inline:
+        if first_row <= row <= last_row:
+            entries.append((row, 0, prose, code))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return [p for _, _, p, _ in entries if p], [c for _, _, _, c in entries if c]
+
+
+# -- code text and tokens -----------------------------------------------------------------
+
+
+def _cut(tokens: FileTokens, first_row: int, last_row: int, ranges: list[_Range]) -> str:
+    """Text of rows first..last with the given (row, col) ranges removed."""
+    lines = tokens.lines[first_row - 1 : last_row]
+    if not ranges:
+        return "".join(lines)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    text = "".join(lines)
+
+    def offset(row: int, col: int) -> int:
+        return offsets[row - first_row] + col if row <= last_row else offsets[-1]
+
+    pieces: list[str] = []
+    position = 0
+    for r0, c0, r1, c1 in sorted(ranges):
+        start, end = offset(r0, c0), offset(r1, c1)
+        if start < position:
+            start = position
+        if end <= start:
+            continue
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _comment_ranges(tokens: FileTokens, span: list[Token]) -> list[_Range]:
+    """Ranges removing every comment: whole rows for full-line ones, `  # ...` for inline."""
+    ranges: list[_Range] = []
+    for tok in span:
+        if tok.kind != tokenize.COMMENT:
+            continue
+        line = tokens.lines[tok.start_row - 1]
+        before = line[: tok.start_col]
+        if not before.strip():
+            ranges.append((tok.start_row, 0, tok.start_row + 1, 0))
+        else:
+            ranges.append((tok.start_row, len(before.rstrip()), tok.end_row, tok.end_col))
+    return ranges
+
+
+def _token_texts(
+    span: list[Token], skip: list[_Range], comments: _FileComments
+) -> tuple[list[str], list[str]]:
+    """Token texts of a span without `skip` (the docstring): (code, code with comments).
+
+    Only developer comments become tokens; directives and commented-out code do not.
+    """
+    lo = hi = (0, 0)
+    if skip:
+        r0, c0, r1, c1 = skip[0]
+        lo, hi = (r0, c0), (r1, c1)
+    developer_rows = comments.developer_rows
+    plain: list[str] = []
+    with_comments: list[str] = []
+    comment_kind = tokenize.COMMENT
+    for tok in span:
+        if skip and lo <= (tok.start_row, tok.start_col) and (tok.end_row, tok.end_col) <= hi:
+            continue
+        if tok.kind == comment_kind:
+            if tok.start_row in developer_rows:
+                with_comments.append(tok.text)
+            continue
+        plain.append(tok.text)
+        with_comments.append(tok.text)
+    return plain, with_comments
+
+
+def _docstring_range(fn: FunctionInfo, tokens: FileTokens) -> list[_Range]:
+    """The rows or characters the docstring statement occupies, to remove from `code`."""
+    doc = fn.docstring
+    if doc is None:
+        return []
+    if doc.whole_lines:
+        return [(doc.start_row, 0, doc.end_row + 1, 0)]
+    span = tokens.tokens_between(doc.start_row, doc.end_row)
+    index = _after_header_colon(span) if doc.in_header else 0
+    strings = []
+    while index < len(span) and span[index].kind in (tokenize.STRING, tokenize.COMMENT):
+        if span[index].kind == tokenize.STRING:
+            strings.append(span[index])
+        index += 1
+    if not strings:
+        return []
+    end = strings[-1]
+    end_row, end_col = end.end_row, end.end_col
+    if index < len(span) and span[index].text == ";":
+        end_row, end_col = span[index].end_row, span[index].end_col
+    return [(strings[0].start_row, strings[0].start_col, end_row, end_col)]
+
+
+def _after_header_colon(span: list[Token]) -> int:
+    """Index of the first token after the `:` closing a one-line `def` header."""
+    depth = 0
+    for i, tok in enumerate(span):
+        if tok.kind != tokenize.OP:
+            continue
+        if tok.text in "([{":
+            depth += 1
+        elif tok.text in ")]}":
+            depth -= 1
+        elif tok.text == ":" and depth == 0:
+            return i + 1
+    return len(span)
+
+
+# -- units --------------------------------------------------------------------------------
+
+
+def _function_unit(
+    fn: FunctionInfo,
+    tokens: FileTokens,
+    comments: _FileComments,
+    complexity: dict[int, int],
+    path: str,
+    category: str,
+) -> Unit:
+    first, last = fn.start_row, fn.end_row
+    span = tokens.tokens_between(first, last)
+    doc_ranges = _docstring_range(fn, tokens)
+    comment_ranges = _comment_ranges(tokens, span)
+    prose, code_comments = _span_comments(comments, first, last)
+    code_tokens, code_tokens_with_comments = _token_texts(span, doc_ranges, comments)
+    raw = fn.docstring.raw if fn.docstring else ""
+    cleaned = clean_docstring(raw) if raw else ""
+    metrics: dict[str, int | None] = {"cyclomatic_complexity": complexity.get(fn.def_row)}
+    metrics.update(raw_metrics(tokens, first, last))
+    return Unit(
+        kind="function",
+        func_name=fn.qualname,
+        path=path,
+        category=category,  # type: ignore[arg-type]
+        start_line=first,
+        end_line=last,
+        original_string=tokens.text(first, last),
+        code=_cut(tokens, first, last, doc_ranges),
+        code_without_comments=_cut(tokens, first, last, doc_ranges + comment_ranges),
+        code_tokens=code_tokens,
+        code_tokens_with_comments=code_tokens_with_comments,
+        docstring=cleaned,
+        docstring_raw=raw,
+        docstring_summary=docstring_summary(cleaned),
+        docstring_style=docstring_style(cleaned),
+        has_doctest=has_doctest(cleaned),
+        comments=prose,
+        commented_out_code=code_comments,
+        decorators=fn.decorators,
+        is_async=fn.is_async,
+        metrics=metrics,
+    )
+
+
+def _comment_units(
+    block: Block,
+    tokens: FileTokens,
+    comments: _FileComments,
+    path: str,
+    category: str,
+    drops: Drops,
+    example: str,
+) -> list[Unit]:
+    """Apply the association rule (DESIGN.md §3) to the gaps of one block."""
+    items = block.items
+    if not items:  # a module of comments only
+        for run in comments.runs:
+            if run.prose and not run.license:
+                drops.add("comment", "comment_without_code", f"{example}:{run.first_row}")
+        return []
+    col = items[0].col
+    # attached[k] = the comment block directly before item k (the last level run of its gap)
+    attached: dict[int, _Run] = {}
+    gap_start = block.header_end_row + 1
+    gaps = [(k, gap_start if k == 0 else items[k - 1].end_row + 1, items[k].start_row - 1) for k in range(len(items))]
+    if block.is_module:
+        gaps.append((len(items), items[-1].end_row + 1, len(tokens.lines)))
+    for k, first_row, last_row in gaps:
+        level: list[_Run] = []
+        for run in _runs_between(comments, first_row, last_row):
+            if not run.prose or run.license:
+                continue  # directives, commented-out code and license headers cut nothing
+            if run.col > col and k > 0 and items[k - 1].nested:
+                drops.add("comment", "comment_at_block_end", f"{example}:{run.first_row}")
+                continue
+            level.append(run)
+        for run in level[:-1]:
+            drops.add("comment", "comment_without_code", f"{example}:{run.first_row}")
+        if level:
+            if k < len(items):
+                attached[k] = level[-1]
+            else:
+                drops.add("comment", "comment_without_code", f"{example}:{level[-1].first_row}")
+    units: list[Unit] = []
+    scope = block.scope.removesuffix(".<locals>") or "<module>"
+    for k, run in sorted(attached.items()):
+        end = k
+        if not block.in_function and items[k].is_definition:
+            end = k + 1
+        else:
+            end = k + 1
+            while end < len(items) and end not in attached:
+                if not block.in_function and items[end].is_definition:
+                    break
+                end += 1
+        code_first, code_last = items[k].start_row, items[end - 1].end_row
+        span = tokens.tokens_between(code_first, code_last)
+        comment_ranges = _comment_ranges(tokens, span)
+        code_tokens, code_tokens_with_comments = _token_texts(span, [], comments)
+        units.append(
+            Unit(
+                kind="comment",
+                func_name=f"{scope}:L{run.first_row}",
+                path=path,
+                category=category,  # type: ignore[arg-type]
+                start_line=run.first_row,
+                end_line=code_last,
+                original_string=tokens.text(run.first_row, code_last),
+                code=tokens.text(code_first, code_last),
+                code_without_comments=_cut(tokens, code_first, code_last, comment_ranges),
+                code_tokens=code_tokens,
+                code_tokens_with_comments=code_tokens_with_comments,
+                docstring="",
+                docstring_raw="",
+                docstring_summary="",
+                docstring_style="none",
+                has_doctest=False,
+                comments=list(run.prose),
+                commented_out_code=list(run.code),
+                decorators=[],
+                is_async=False,
+                metrics=None,
+            )
+        )
+    return units
