@@ -93,6 +93,9 @@ class PairRecord(_Model):
     docstring_style: DocstringStyle
     has_doctest: bool
     code_without_comments: str = Field(description="code without comments and without docstring")
+    code_tokens_with_comments: list[str] = Field(
+        description="tokens of `code` with developer comments as tokens (Y of ACS 0/3/4)"
+    )
     comments: list[str] = Field(description="developer comment texts without '#'")
     commented_out_code: list[str] = Field(description="comments recognised as commented-out code")
     commit_message: str | None = Field(None, description="message of the last commit touching the unit (git sources)")

@@ -1,0 +1,139 @@
+"""`pytorrent build`: build a corpus from SOURCEs (default: the installed environment)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from pytorrent.config import BuildConfig, default_workers
+from pytorrent.errors import ConfigError
+from pytorrent.extract.categories import parse_categories
+from pytorrent.pipeline import BuildReport, build
+from pytorrent.records import parse_scenarios
+from pytorrent.sources.resolve import FORMS
+
+HELP = "build a corpus from SOURCEs (default: the packages installed in this environment)"
+
+
+def _ratios(text: str) -> tuple[float, float, float]:
+    parts = [float(p) for p in text.replace("/", ",").split(",")]
+    if len(parts) != 3:
+        raise argparse.ArgumentTypeError("give three ratios, e.g. 80,10,10")
+    total = sum(parts)
+    return (parts[0] / total, parts[1] / total, parts[2] / total)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", default=["installed"],
+                        help=f"where packages come from: {FORMS} (default: installed)")
+    parser.add_argument("--out", type=Path, default=Path("pytorrent-corpus"),
+                        help="output folder (default: ./pytorrent-corpus)")
+    parser.add_argument("--acs", default="0,1,2,3,4,5",
+                        help="Augmented-Code Scenarios to write, e.g. 0,4 (default: all)")
+    parser.add_argument("--categories", default="core",
+                        help="script categories to keep: core,test,init,other or all (default: core)")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="worker processes (default: cores)")
+    parser.add_argument("--executor", default="local", help="local (default)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split (default: 0)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="keep only the first N packages in name order, for a quick look")
+    parser.add_argument("--split", type=_ratios, default=(0.8, 0.1, 0.1), metavar="TRAIN,VALID,TEST",
+                        help="split ratios by package (default: 80,10,10)")
+    parser.add_argument("--no-filter", action="store_true", help="turn every quality filter off")
+    parser.add_argument("--no-dedup", action="store_true", help="keep duplicates")
+    parser.add_argument("--shard-records", type=int, default=50_000,
+                        help="records per output shard (default: 50000)")
+    parser.add_argument("--jsonl", action="store_true",
+                        help="also write CodeSearchNet-style jsonl.gz views to OUT/csn/")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
+
+
+def config_from_args(args: argparse.Namespace) -> BuildConfig:
+    try:
+        return BuildConfig(
+            sources=tuple(args.sources),
+            out=args.out,
+            scenarios=parse_scenarios(args.acs),
+            categories=parse_categories(args.categories),
+            workers=args.workers,
+            executor=args.executor,
+            seed=args.seed,
+            limit=args.limit,
+            filter=not args.no_filter,
+            dedup=not args.no_dedup,
+            ratios=args.split,
+            shard_records=args.shard_records,
+            jsonl=args.jsonl,
+        )
+    except (ValueError, ValidationError) as exc:
+        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise ConfigError(first) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[units]:,} units"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=args.quiet,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int, units: int) -> None:
+            label = {"extract": "extracting packages", "write": "writing shards"}.get(stage, stage)
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(label, total=total, units=0)
+            bar.update(tasks[stage], completed=done, total=total, units=units)  # type: ignore[arg-type]
+
+        report = build(config, progress=progress)
+    print_summary(report, Console(file=sys.stdout))
+    return 0
+
+
+def print_summary(report: BuildReport, console: Console) -> None:
+    manifest = report.manifest
+    counts = manifest.counts
+    table = Table(title=f"pytorrent build -> {report.out}", show_header=True)
+    table.add_column("config")
+    for split in ("train", "valid", "test"):
+        table.add_column(split, justify="right")
+    for name, row in manifest.split_counts.items():
+        table.add_row(name, *(f"{row.get(s, 0):,}" for s in ("train", "valid", "test")))
+    console.print(table)
+    console.print(
+        f"{counts['packages']:,} packages, {counts['files']:,} files "
+        f"({counts['python_bytes'] / 1e6:.1f} MB), {counts['function_units']:,} function units, "
+        f"{counts['comment_units']:,} comment units in {report.seconds:.1f} s"
+    )
+    dropped = Table(title="skipped and dropped (all in build.json)", show_header=True)
+    dropped.add_column("stage")
+    dropped.add_column("reason")
+    dropped.add_column("count", justify="right")
+    for stage, reasons in manifest.drops.items():
+        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            dropped.add_row(stage, reason, f"{n:,}")
+    if manifest.drops:
+        console.print(dropped)
+    for note in report.notes:
+        console.print(f"note: {note}")
+    console.print(f"wrote {report.out}")

@@ -1,0 +1,72 @@
+"""`BuildConfig`: every setting of a build, shared by the CLI flags and the Python API."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pytorrent.extract.categories import ALL_CATEGORIES
+from pytorrent.records import ALL_SCENARIOS
+from pytorrent.sources.base import ReadLimits
+from pytorrent.split import DEFAULT_RATIOS, validate_ratios
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class BuildConfig(BaseModel):
+    """Settings of `pytorrent build`. Fields that cannot change the output (where it goes,
+    how many workers) stay out of `build.json`, so equal inputs give byte-identical files."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: tuple[str, ...] = ("installed",)
+    out: Path = Path("pytorrent-corpus")
+    scenarios: tuple[int, ...] = ALL_SCENARIOS
+    categories: tuple[str, ...] = ("core",)
+    workers: int = Field(default_factory=default_workers, ge=1)
+    executor: str = "local"
+    seed: int = 0
+    limit: int | None = Field(None, ge=1)
+    filter: bool = True
+    dedup: bool = True
+    ratios: tuple[float, float, float] = DEFAULT_RATIOS
+    shard_records: int = Field(50_000, ge=1)
+    jsonl: bool = Field(False, description="also write CodeSearchNet jsonl.gz views to csn/")
+    max_members: int = Field(ReadLimits.max_members, ge=1)
+    max_file_bytes: int = Field(ReadLimits.max_file_bytes, ge=1)
+    max_total_bytes: int = Field(ReadLimits.max_total_bytes, ge=1)
+
+    @field_validator("scenarios")
+    @classmethod
+    def _known_scenarios(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(v not in ALL_SCENARIOS for v in value):
+            raise ValueError(f"scenarios must be among {ALL_SCENARIOS}")
+        return tuple(sorted(set(value)))
+
+    @field_validator("categories")
+    @classmethod
+    def _known_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or any(v not in ALL_CATEGORIES for v in value):
+            raise ValueError(f"categories must be among {ALL_CATEGORIES}")
+        return tuple(c for c in ALL_CATEGORIES if c in value)
+
+    @field_validator("ratios")
+    @classmethod
+    def _valid_ratios(cls, value: tuple[float, float, float]) -> tuple[float, float, float]:
+        return validate_ratios(value)
+
+    @property
+    def limits(self) -> ReadLimits:
+        return ReadLimits(self.max_members, self.max_file_bytes, self.max_total_bytes)
+
+    def manifest_config(self) -> dict[str, object]:
+        """The settings that determine the output, as recorded in build.json."""
+        data = self.model_dump(mode="json", exclude={"out", "workers", "executor", "sources"})
+        return dict(sorted(data.items()))

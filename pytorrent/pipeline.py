@@ -1,0 +1,250 @@
+"""`build`: sources -> extract -> split -> write, as one library call the CLI wraps.
+
+The output folder is staged beside its final place and renamed into it only when complete,
+so a failed or interrupted build never leaves a half-written corpus under the final name.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from pytorrent import __version__
+from pytorrent.config import BuildConfig
+from pytorrent.drops import Drops
+from pytorrent.errors import OutputError, SourceError
+from pytorrent.executor import make_executor
+from pytorrent.extract import EXTRACTOR_VERSION
+from pytorrent.models import BuildManifest, FileDigest, PackageMetadata
+from pytorrent.records import acs_row
+from pytorrent.sources import PackageHandle, parse_source_spec
+from pytorrent.split import SPLITS, assign_splits
+from pytorrent.tasks import PackageResult, TaskSettings, process_package, read_records
+from pytorrent.write.atomic import replace_folder, sha256_file
+from pytorrent.write.card import render_card
+from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards, write_jsonl_gz
+
+LIBRARIES = (
+    "libcst", "radon", "datasketch", "orjson", "zstandard", "datasets", "pyarrow",
+    "huggingface-hub", "tokenizers", "pydantic", "scrapy",
+)  # fmt: skip
+
+ProgressCallback = Callable[[str, int, int, int], None]  # stage, done, total, units
+
+
+@dataclass
+class BuildReport:
+    """What `build` returns: where it wrote and the numbers of the summary table."""
+
+    out: Path
+    manifest: BuildManifest
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _version_key(version: str) -> tuple[int, Version | str]:
+    try:
+        return (1, Version(version))
+    except InvalidVersion:
+        return (0, version)
+
+
+def collect_packages(config: BuildConfig, drops: Drops) -> list[PackageHandle]:
+    """Every package of every source, one per name (the newest version), in name order."""
+    newest: dict[str, PackageHandle] = {}
+    for spec in config.sources:
+        source = parse_source_spec(spec)
+        for handle in source.packages(drops):
+            kept = newest.get(handle.name)
+            if kept is None:
+                newest[handle.name] = handle
+                continue
+            older, newer = sorted((kept, handle), key=lambda h: _version_key(h.version))
+            if older.version == newer.version:
+                drops.add("source", "duplicate_package", handle.key)
+                continue
+            drops.add("source", "older_version", older.key)
+            newest[handle.name] = newer
+    handles = [newest[name] for name in sorted(newest)]
+    if config.limit is not None and len(handles) > config.limit:
+        drops.add("source", "beyond_limit", n=len(handles) - config.limit)
+        handles = handles[: config.limit]
+    return handles
+
+
+def library_versions() -> dict[str, str]:
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def build(config: BuildConfig, progress: ProgressCallback | None = None) -> BuildReport:
+    """Build a corpus into `config.out`; returns the report. Raises PytorrentError subclasses
+    only when the build as a whole cannot proceed (no packages, unusable output folder)."""
+    started = time.monotonic()
+    drops = Drops()
+    notes: list[str] = []
+    if config.filter:
+        notes.append("quality filters are not implemented yet (issue #6): no unit was filtered")
+    if config.dedup:
+        notes.append("deduplication is not implemented yet (issue #6): duplicates were kept")
+    handles = collect_packages(config, drops)
+    if not handles:
+        raise SourceError(f"no packages found in {', '.join(config.sources)}")
+    out = config.out.resolve()
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out} exists and is not a folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.work-", dir=out.parent))
+    try:
+        results = _extract_all(config, handles, work, progress)
+        manifest = _write_output(config, results, drops, staging, progress)
+        replace_folder(staging, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildReport(out, manifest, time.monotonic() - started, notes)
+
+
+def _extract_all(
+    config: BuildConfig,
+    handles: list[PackageHandle],
+    work: Path,
+    progress: ProgressCallback | None,
+) -> list[PackageResult]:
+    settings = TaskSettings(config.categories, config.limits, str(work))
+    executor = make_executor(config.executor, min(config.workers, len(handles)))
+    tasks = [(index, handle, settings) for index, handle in enumerate(handles)]
+    results: list[PackageResult] = []
+    units = 0
+    for result in executor.map_unordered(process_package, tasks):
+        results.append(result)
+        units += result.units
+        if progress:
+            progress("extract", len(results), len(tasks), units)
+    results.sort(key=lambda r: r.index)
+    return results
+
+
+def _records_by_package(results: list[PackageResult]) -> Iterator[tuple[PackageResult, dict[str, object]]]:
+    for result in results:
+        if result.units_path is None:
+            continue
+        for record in read_records(result.units_path):
+            yield result, record
+
+
+def _write_output(
+    config: BuildConfig,
+    results: list[PackageResult],
+    drops: Drops,
+    staging: Path,
+    progress: ProgressCallback | None,
+) -> BuildManifest:
+    for result in results:
+        drops.update(result.drops)
+    packages: list[PackageMetadata] = [r.metadata for r in results if r.metadata is not None]
+    splits = assign_splits([p.name for p in packages], config.seed, config.ratios)
+    pairs = {s: ParquetShards(staging / "pairs", s, config.shard_records) for s in SPLITS}
+    views = {
+        (n, s): ParquetShards(staging / f"acs{n}", s, config.shard_records, ACS_SCHEMA)
+        for n in config.scenarios
+        for s in SPLITS
+    }
+    exports = {
+        (n, s): JsonlGzShards(staging / "csn" / f"acs{n}", s, config.shard_records)
+        for n in (config.scenarios if config.jsonl else ())
+        for s in SPLITS
+    }
+    total = sum(r.units for r in results)
+    written = 0
+    kinds: Counter[str] = Counter()
+    for result, record in _records_by_package(results):
+        kinds[str(record["kind"])] += 1
+        assert result.metadata is not None
+        split = splits[result.metadata.name]
+        record["partition"] = split
+        pairs[split].write(record)
+        for n in config.scenarios:
+            row = acs_row(record, n)
+            if row is not None:
+                views[(n, split)].write(row)
+                if exports:
+                    exports[(n, split)].write(row)
+        written += 1
+        if progress and written % 5000 == 0:
+            progress("write", written, total, written)
+    if progress:
+        progress("write", written, total, written)
+    files: dict[str, FileDigest] = {}
+    split_counts: dict[str, dict[str, int]] = {"pairs": {}}
+    for split, writer in pairs.items():
+        split_counts["pairs"][split] = writer.count
+        for path, n in writer.finish().items():
+            files[path.relative_to(staging).as_posix()] = _digest(path, n)
+    for (n, split), writer in views.items():
+        split_counts.setdefault(f"acs{n}", {})[split] = writer.count
+        for path, count in writer.finish().items():
+            files[path.relative_to(staging).as_posix()] = _digest(path, count)
+    for export in exports.values():
+        for path, count in export.finish().items():
+            files[path.relative_to(staging).as_posix()] = _digest(path, count)
+    package_rows = [p.model_dump(mode="json") for p in sorted(packages, key=lambda p: p.name)]
+    packages_path = staging / "packages" / "packages.jsonl.gz"
+    files["packages/packages.jsonl.gz"] = _digest(packages_path, write_jsonl_gz(packages_path, package_rows))
+    licenses = Counter(p.license or "unknown" for p in packages)
+    counts = {
+        "packages": len(packages),
+        "packages_with_units": sum(1 for p in packages if p.units),
+        "files": sum(p.python_files for p in packages),
+        "python_bytes": sum(p.python_bytes for p in packages),
+        "units": total,
+        "function_units": kinds["function"],
+        "comment_units": kinds["comment"],
+    }
+    card = render_card(
+        split_counts=split_counts,
+        scenarios=config.scenarios,
+        licenses=licenses,
+        inputs=list(config.sources),
+        config=config.manifest_config(),
+        counts=counts,
+        drops=drops.by_stage(),
+        version=__version__,
+    )
+    (staging / "README.md").write_text(card, encoding="utf-8")
+    files["README.md"] = _digest(staging / "README.md", None)
+    manifest = BuildManifest(
+        pytorrent_version=__version__,
+        extractor_version=EXTRACTOR_VERSION,
+        inputs=list(config.sources),
+        config=config.manifest_config(),
+        library_versions=library_versions(),
+        counts=counts,
+        split_counts=split_counts,
+        drops=drops.by_stage(),
+        drop_examples=drops.examples_by_key(),
+        files=dict(sorted(files.items())),
+    )
+    (staging / "build.json").write_text(
+        manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
+    )
+    return manifest
+
+
+def _digest(path: Path, records: int | None) -> FileDigest:
+    return FileDigest(sha256=sha256_file(path), bytes=path.stat().st_size, records=records)

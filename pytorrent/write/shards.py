@@ -1,0 +1,230 @@
+"""Sharded writers: parquet for every `load_dataset` config, jsonl.gz for CodeSearchNet exports.
+
+Every config of the output folder is parquet because `datasets` picks one builder for a
+whole repository (huggingface/datasets#6447): a jsonl config beside a parquet one fails to
+load. CodeSearchNet-style jsonl.gz views are written beside them under `csn/` on request.
+
+Shards hold a fixed number of records so output depends only on the records, never on
+timing or worker count. Files are written under temporary names and get their final
+`{split}-{i:05d}-of-{n:05d}` names once the shard count is known. gzip headers carry no
+time stamp, so equal inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROW_GROUP = 2_000
+
+_STRINGS = pa.list_(pa.string())
+PAIR_SCHEMA = pa.schema(
+    [
+        ("repo", pa.string()),
+        ("path", pa.string()),
+        ("func_name", pa.string()),
+        ("original_string", pa.string()),
+        ("language", pa.string()),
+        ("code", pa.string()),
+        ("code_tokens", _STRINGS),
+        ("docstring", pa.string()),
+        ("docstring_tokens", _STRINGS),
+        ("sha", pa.string()),
+        ("partition", pa.string()),
+        ("url", pa.string()),
+        ("id", pa.string()),
+        ("kind", pa.string()),
+        ("docstring_summary", pa.string()),
+        ("docstring_raw", pa.string()),
+        ("docstring_style", pa.string()),
+        ("has_doctest", pa.bool_()),
+        ("code_without_comments", pa.string()),
+        ("code_tokens_with_comments", _STRINGS),
+        ("comments", _STRINGS),
+        ("commented_out_code", _STRINGS),
+        ("commit_message", pa.string()),
+        ("commit_sha", pa.string()),
+        ("commit_date", pa.string()),
+        ("package_version", pa.string()),
+        ("license", pa.string()),
+        ("category", pa.string()),
+        ("start_line", pa.int32()),
+        ("end_line", pa.int32()),
+        ("file_sha256", pa.string()),
+        ("decorators", _STRINGS),
+        ("is_async", pa.bool_()),
+        (
+            "metrics",
+            pa.struct(
+                [
+                    ("cyclomatic_complexity", pa.int32()),
+                    ("loc", pa.int32()),
+                    ("lloc", pa.int32()),
+                    ("sloc", pa.int32()),
+                    ("comments", pa.int32()),
+                    ("multi", pa.int32()),
+                    ("blank", pa.int32()),
+                    ("single_comments", pa.int32()),
+                ]
+            ),
+        ),
+    ]
+)
+
+
+ACS_SCHEMA = pa.schema(
+    [
+        ("repo", pa.string()),
+        ("path", pa.string()),
+        ("func_name", pa.string()),
+        ("original_string", pa.string()),
+        ("language", pa.string()),
+        ("code", pa.string()),
+        ("code_tokens", _STRINGS),
+        ("docstring", pa.string()),
+        ("docstring_tokens", _STRINGS),
+        ("sha", pa.string()),
+        ("partition", pa.string()),
+        ("url", pa.string()),
+        ("id", pa.string()),
+        ("kind", pa.string()),
+        ("acs", pa.int8()),
+        ("x_fallback", pa.bool_()),
+    ]
+)
+
+
+class _ShardedWriter:
+    """Rolls over to a new shard every `per_shard` records; `finish` names the shards."""
+
+    suffix = ""
+
+    def __init__(self, folder: Path, split: str, per_shard: int) -> None:
+        self.folder = folder
+        self.split = split
+        self.per_shard = per_shard
+        self.count = 0
+        self.in_shard = 0
+        self.paths: list[Path] = []
+        self.shard_counts: list[int] = []
+
+    def _temp_path(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f".{self.split}-{len(self.paths):05d}{self.suffix}.partial"
+        self.paths.append(path)
+        self.shard_counts.append(0)
+        return path
+
+    def write(self, row: dict[str, Any]) -> None:
+        if self.in_shard == 0:
+            self._open(self._temp_path())
+        self._write(row)
+        self.count += 1
+        self.in_shard += 1
+        self.shard_counts[-1] += 1
+        if self.in_shard == self.per_shard:
+            self._close()
+            self.in_shard = 0
+
+    def write_all(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.write(row)
+
+    def finish(self) -> dict[Path, int]:
+        """Close the last shard, give every shard its final name; returns path -> records."""
+        if self.in_shard:
+            self._close()
+        total = len(self.paths)
+        final: dict[Path, int] = {}
+        for index, (path, records) in enumerate(zip(self.paths, self.shard_counts)):
+            target = self.folder / f"{self.split}-{index:05d}-of-{total:05d}{self.suffix}"
+            path.replace(target)
+            final[target] = records
+        return final
+
+    def _open(self, path: Path) -> None:
+        raise NotImplementedError
+
+    def _write(self, row: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+
+class ParquetShards(_ShardedWriter):
+    """`{folder}/{split}-NNNNN-of-NNNNN.parquet` with an explicit schema, zstd-compressed."""
+
+    suffix = ".parquet"
+
+    def __init__(
+        self, folder: Path, split: str, per_shard: int, schema: pa.Schema = PAIR_SCHEMA
+    ) -> None:
+        super().__init__(folder, split, per_shard)
+        self.schema = schema
+        self._writer: pq.ParquetWriter | None = None
+        self._buffer: list[dict[str, Any]] = []
+
+    def _open(self, path: Path) -> None:
+        self._writer = pq.ParquetWriter(path, self.schema, compression="zstd")
+
+    def _write(self, row: dict[str, Any]) -> None:
+        self._buffer.append(row)
+        if len(self._buffer) >= ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer and self._writer is not None:
+            table = pa.Table.from_pylist(self._buffer, schema=self.schema)
+            self._writer.write_table(table, row_group_size=ROW_GROUP)
+            self._buffer = []
+
+    def _close(self) -> None:
+        self._flush()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+class JsonlGzShards(_ShardedWriter):
+    """`csn/acs{N}/{split}-NNNNN-of-NNNNN.jsonl.gz`: one JSON object a line, no gzip mtime."""
+
+    suffix = ".jsonl.gz"
+
+    def __init__(self, folder: Path, split: str, per_shard: int) -> None:
+        super().__init__(folder, split, per_shard)
+        self._raw: Any = None
+        self._gzip: gzip.GzipFile | None = None
+
+    def _open(self, path: Path) -> None:
+        self._raw = path.open("wb")
+        self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+
+    def _write(self, row: dict[str, Any]) -> None:
+        assert self._gzip is not None
+        self._gzip.write(orjson.dumps(row) + b"\n")
+
+    def _close(self) -> None:
+        if self._gzip is not None:
+            self._gzip.close()
+            self._raw.close()
+            self._gzip = None
+
+
+def write_jsonl_gz(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """One deterministic jsonl.gz file (e.g. packages/packages.jsonl.gz); returns rows."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        for row in rows:
+            gz.write(orjson.dumps(row) + b"\n")
+            count += 1
+    tmp.replace(path)
+    return count
