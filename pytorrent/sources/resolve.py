@@ -1,0 +1,51 @@
+"""SOURCE strings of the command line (DESIGN.md §2) -> `Source` objects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytorrent.errors import ConfigError
+from pytorrent.sources.base import Source
+from pytorrent.sources.installed import InstalledSource
+
+FORMS = (
+    "installed, installed:SITE_PACKAGES, PATH, dir:PATH, git:PATH, pypi:NAME[==VERSION], pypi:@FILE, "
+    "conda:CHANNEL_URL[::NAME]"
+)
+
+
+def parse_source_spec(spec: str) -> Source:
+    """Turn one SOURCE argument into a Source, or raise ConfigError naming the valid forms."""
+    if spec == "installed":
+        return InstalledSource()
+    prefix, sep, rest = spec.partition(":")
+    if sep and prefix == "installed":
+        folders = [p for p in rest.split(",") if p]
+        missing = [p for p in folders if not Path(p).is_dir()]
+        if not folders or missing:
+            raise ConfigError(
+                f"source {spec!r}: no such folder {missing or rest!r}; forms: {FORMS}"
+            )
+        return InstalledSource(paths=tuple(folders), spec=spec)
+    if sep and prefix == "dir":
+        return _local_path_source(rest, spec)
+    if sep and prefix == "git":
+        from pytorrent.sources.git import GitSource
+
+        return GitSource(path=rest, spec=spec)
+    if sep and prefix in ("pypi", "conda"):
+        from pytorrent.sources.remote import remote_source
+
+        return remote_source(prefix, rest, spec)
+    # A bare path (Windows drive letters contain ':' too).
+    return _local_path_source(spec, spec)
+
+
+def _local_path_source(path: str, spec: str) -> Source:
+    if not path:
+        raise ConfigError(f"empty path in source {spec!r}; forms: {FORMS}")
+    if not Path(path).exists():
+        raise ConfigError(f"source {spec!r}: no such file or folder; forms: {FORMS}")
+    from pytorrent.sources.local import LocalSource
+
+    return LocalSource(path=path, spec=spec)

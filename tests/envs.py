@@ -1,0 +1,90 @@
+"""Builders of small, real installed environments (dist-info + RECORD + files) for tests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import textwrap
+from pathlib import Path
+
+
+def _record_line(rel: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{rel},sha256={digest},{len(data)}"
+
+
+def install_package(
+    site: Path,
+    name: str,
+    version: str,
+    files: dict[str, str | bytes],
+    *,
+    license: str = "MIT",
+    summary: str = "",
+) -> Path:
+    """Write `files` (path -> text) plus a dist-info folder, as pip would install them."""
+    site.mkdir(parents=True, exist_ok=True)
+    dist_info = f"{name.replace('-', '_')}-{version}.dist-info"
+    records = []
+    for rel, content in files.items():
+        data = content if isinstance(content, bytes) else textwrap.dedent(content).encode()
+        path = site / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        records.append(_record_line(rel, data))
+    meta = (
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: {summary}\n"
+        f"License: {license}\nProject-URL: Source, https://example.invalid/{name}\n\n"
+    ).encode()
+    (site / dist_info).mkdir()
+    (site / dist_info / "METADATA").write_bytes(meta)
+    records.append(_record_line(f"{dist_info}/METADATA", meta))
+    records.append(f"{dist_info}/RECORD,,")
+    (site / dist_info / "RECORD").write_text("\n".join(records) + "\n")
+    return site / dist_info
+
+
+ALPHA_CORE = '''
+    """Alpha: arithmetic helpers."""
+
+    # Default base for every conversion.
+    BASE = 10
+
+
+    def add(a, b):
+        """Add two numbers.
+
+        Args:
+            a: the first number
+            b: the second number
+        """
+        # plain addition
+        return a + b
+
+
+    class Counter:
+        """Counts things."""
+
+        def increment(self, step=1):
+            """Increase the count by `step` and return it."""
+            self.value = getattr(self, "value", 0) + step
+            return self.value
+'''
+
+
+def make_site(root: Path, packages: int = 3) -> Path:
+    """A site-packages folder with `packages` small packages plus test and init files."""
+    site = root / "site-packages"
+    for i in range(packages):
+        name = f"pkg{i:02d}"
+        install_package(
+            site,
+            name,
+            f"1.{i}",
+            {
+                f"{name}/__init__.py": f'"""Package {name}."""\nfrom {name}.core import add\n',
+                f"{name}/core.py": ALPHA_CORE.replace("Alpha", name.title()),
+                f"{name}/tests/test_core.py": "def test_add():\n    '''Adds.'''\n    assert 1\n",
+            },
+        )
+    return site

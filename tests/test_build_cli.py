@@ -1,0 +1,128 @@
+"""`python -m pytorrent build` end to end on a generated installed environment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from datasets import load_dataset
+
+from pytorrent.models import AcsRecord, BuildManifest, PairRecord
+from pytorrent.write.atomic import sha256_file
+
+
+def run_build(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytorrent", "build", "--quiet", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from tests.envs import make_site
+
+    root = tmp_path_factory.mktemp("build")
+    site = make_site(root, packages=12)
+    out = root / "corpus"
+    result = run_build(f"installed:{site}", "--out", str(out), "--workers", "2", "--jsonl")
+    assert result.returncode == 0, result.stderr
+    assert str(out) in result.stdout and "pairs" in result.stdout
+    return site, out
+
+
+def test_layout(built: tuple[Path, Path]) -> None:
+    _, out = built
+    assert (out / "README.md").is_file() and (out / "build.json").is_file()
+    assert (out / "packages" / "packages.jsonl.gz").is_file()
+    assert list((out / "pairs").glob("train-00000-of-00001.parquet"))
+    for n in range(6):
+        assert list((out / f"acs{n}").glob("*.parquet")), n
+        assert list((out / "csn" / f"acs{n}").glob("*.jsonl.gz")), n
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")]
+
+
+def test_manifest_lists_every_file_with_its_digest(built: tuple[Path, Path]) -> None:
+    _, out = built
+    manifest = BuildManifest.model_validate_json((out / "build.json").read_text())
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"build.json"}
+    assert set(manifest.files) == on_disk
+    for rel, digest in manifest.files.items():
+        assert sha256_file(out / rel) == digest.sha256
+    assert manifest.counts["packages"] == 12
+    assert manifest.drops["select"]["category_test"] == 12
+    assert manifest.drops["select"]["category_init"] == 12
+    assert "workers" not in manifest.config
+
+
+def test_records_validate_against_the_models(built: tuple[Path, Path]) -> None:
+    _, out = built
+    for path in sorted((out / "pairs").glob("*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            PairRecord.model_validate(row)
+            assert row["partition"] in path.name
+    for path in sorted((out / "acs4").glob("*.parquet")):
+        for row in pq.read_table(path).to_pylist():
+            AcsRecord.model_validate(row)
+
+
+def test_load_dataset_reads_every_config(built: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = built
+    card = (out / "README.md").read_text()
+    header = yaml.safe_load(card.split("---")[1])
+    configs = {c["config_name"]: c for c in header["configs"]}
+    assert set(configs) == {"pairs", "acs0", "acs1", "acs2", "acs3", "acs4", "acs5"}
+    manifest = json.loads((out / "build.json").read_text())
+    for name in configs:
+        dataset = load_dataset(str(out), name, cache_dir=str(tmp_path))
+        splits = {s: n for s, n in manifest["split_counts"][name].items() if n}
+        assert {s: len(d) for s, d in dataset.items()} == splits
+    pairs = load_dataset(str(out), "pairs", split="train", cache_dir=str(tmp_path))
+    functions = {r["func_name"] for r in pairs if r["kind"] == "function"}
+    assert {"add", "Counter.increment"} <= functions
+
+
+def test_same_inputs_give_byte_identical_output_for_any_worker_count(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    site, out = built
+    again = tmp_path / "again"
+    result = run_build(f"installed:{site}", "--out", str(again), "--workers", "1", "--jsonl")
+    assert result.returncode == 0, result.stderr
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first == second
+
+
+def test_limit_keeps_first_packages_and_empty_splits_are_left_out(tmp_path: Path, site: Path) -> None:
+    out = tmp_path / "small"
+    result = run_build(f"installed:{site}", "--out", str(out), "--limit", "1", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "build.json").read_text())
+    assert manifest["counts"]["packages"] == 1
+    assert manifest["drops"]["source"]["beyond_limit"] == 2
+    header = yaml.safe_load((out / "README.md").read_text().split("---")[1])
+    for config in header["configs"]:
+        for entry in config["data_files"]:
+            assert list(out.glob(entry["path"])), entry
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["dir:/no/such/folder"], "no such file or folder"),
+        (["--acs", "9"], "--acs"),
+        (["--categories", "bogus"], "unknown categories"),
+    ],
+)
+def test_bad_arguments_give_one_line_errors(args: list[str], message: str, tmp_path: Path) -> None:
+    result = run_build(*args, "--out", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
