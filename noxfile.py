@@ -48,7 +48,9 @@ def docs(session: nox.Session) -> None:
     session.install("-e", ".")
     session.run("python", "-m", "pytorrent", "--help", silent=True)
     for command in ("build", "schemas", "crawl", "dedup", "stats", "tokenizer", "publish"):
-        session.run("python", "-m", "pytorrent", command, "--help", silent=True, success_codes=[0, 2])
+        session.run(
+            "python", "-m", "pytorrent", command, "--help", silent=True, success_codes=[0, 2]
+        )
     broken = []
     for page in [Path("README.md"), *Path("docs").glob("*.md")]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):

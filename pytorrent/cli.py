@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from pytorrent import __version__
 from pytorrent.errors import ConfigError, PytorrentError
@@ -20,8 +21,8 @@ COMMANDS = (
 )  # fmt: skip
 
 
-def _available() -> dict[str, object]:
-    modules = {}
+def _available() -> dict[str, ModuleType]:
+    modules: dict[str, ModuleType] = {}
     for name in COMMANDS:
         try:
             modules[name] = importlib.import_module(f"pytorrent.commands.{name}")
@@ -39,9 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"pytorrent {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, module in _available().items():
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)  # type: ignore[attr-defined]
-        module.add_arguments(sub)  # type: ignore[attr-defined]
-        sub.set_defaults(_run=module.run)  # type: ignore[attr-defined]
+        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(_run=module.run)
     return parser
 
 

@@ -1,10 +1,10 @@
 """Exceptions raised by pytorrent, named by what the caller should do next.
 
-    PytorrentError
-    ├── ConfigError          fix the command line or configuration
-    ├── SourceError          a SOURCE cannot be read at all (bad path, unknown form)
-    ├── MissingExtraError    install the named extra
-    └── OutputError          the output folder is unusable or incomplete
+PytorrentError
+├── ConfigError          fix the command line or configuration
+├── SourceError          a SOURCE cannot be read at all (bad path, unknown form)
+├── MissingExtraError    install the named extra
+└── OutputError          the output folder is unusable or incomplete
 """
 
 from __future__ import annotations

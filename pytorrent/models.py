@@ -43,7 +43,9 @@ class PackageMetadata(_Model):
     display_name: str = Field(description="project name as its metadata spells it")
     version: str
     summary: str | None = None
-    license: str | None = Field(None, description="license as declared (expression, field or classifier)")
+    license: str | None = Field(
+        None, description="license as declared (expression, field or classifier)"
+    )
     license_expression: str | None = None
     classifiers: list[str] = Field(default_factory=list)
     requires_python: str | None = None
@@ -56,7 +58,9 @@ class PackageMetadata(_Model):
     maintainer_email: str | None = None
     keywords: list[str] = Field(default_factory=list)
     source: str = Field(description="source kind: installed, archive, folder, git, pypi, conda")
-    source_file: str | None = Field(None, description="archive or folder name the package came from")
+    source_file: str | None = Field(
+        None, description="archive or folder name the package came from"
+    )
     archive_sha256: str | None = None
     release_count: int | None = Field(None, description="releases on the index (PyTorrent Table 2)")
     upload_time: str | None = Field(None, description="ISO 8601 release time when known")
@@ -75,7 +79,9 @@ class PairRecord(_Model):
     # CodeSearchNet fields
     repo: str = Field(description="package name (PEP 503 normalised)")
     path: str = Field(description="file path inside the package, POSIX separators")
-    func_name: str = Field(description="qualified name (Class.method, outer.<locals>.inner); comment units: enclosing scope + ':L<line>'")
+    func_name: str = Field(
+        description="qualified name (Class.method, outer.<locals>.inner); comment units: enclosing scope + ':L<line>'"
+    )
     original_string: str = Field(description="exact source lines start_line..end_line")
     language: Literal["python"] = "python"
     code: str = Field(description="code as written, inner comments kept, docstring removed")
@@ -88,7 +94,9 @@ class PairRecord(_Model):
     # pytorrent provenance and extras
     id: str = Field(description="stable record id (blake2b of package, version, path, span, name)")
     kind: UnitKind
-    docstring_summary: str = Field(description="first paragraph of the docstring, whitespace folded")
+    docstring_summary: str = Field(
+        description="first paragraph of the docstring, whitespace folded"
+    )
     docstring_raw: str = Field(description="docstring exactly as the literal evaluates")
     docstring_style: DocstringStyle
     has_doctest: bool
@@ -98,7 +106,9 @@ class PairRecord(_Model):
     )
     comments: list[str] = Field(description="developer comment texts without '#'")
     commented_out_code: list[str] = Field(description="comments recognised as commented-out code")
-    commit_message: str | None = Field(None, description="message of the last commit touching the unit (git sources)")
+    commit_message: str | None = Field(
+        None, description="message of the last commit touching the unit (git sources)"
+    )
     commit_sha: str | None = None
     commit_date: str | None = None
     package_version: str

@@ -140,7 +140,9 @@ def _extract_all(
     return results
 
 
-def _records_by_package(results: list[PackageResult]) -> Iterator[tuple[PackageResult, dict[str, object]]]:
+def _records_by_package(
+    results: list[PackageResult],
+) -> Iterator[tuple[PackageResult, dict[str, object]]]:
     for result in results:
         if result.units_path is None:
             continue
@@ -205,7 +207,9 @@ def _write_output(
             files[path.relative_to(staging).as_posix()] = _digest(path, count)
     package_rows = [p.model_dump(mode="json") for p in sorted(packages, key=lambda p: p.name)]
     packages_path = staging / "packages" / "packages.jsonl.gz"
-    files["packages/packages.jsonl.gz"] = _digest(packages_path, write_jsonl_gz(packages_path, package_rows))
+    files["packages/packages.jsonl.gz"] = _digest(
+        packages_path, write_jsonl_gz(packages_path, package_rows)
+    )
     licenses = Counter(p.license or "unknown" for p in packages)
     counts = {
         "packages": len(packages),
@@ -240,9 +244,7 @@ def _write_output(
         drop_examples=drops.examples_by_key(),
         files=dict(sorted(files.items())),
     )
-    (staging / "build.json").write_text(
-        manifest.model_dump_json(indent=2) + "\n", encoding="utf-8"
-    )
+    (staging / "build.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return manifest
 
 

@@ -13,7 +13,9 @@ from pytorrent.sources.base import Blame, CommitInfo
 ALL_SCENARIOS = (0, 1, 2, 3, 4, 5)
 
 
-def record_id(repo: str, version: str, path: str, kind: str, name: str, start: int, end: int) -> str:
+def record_id(
+    repo: str, version: str, path: str, kind: str, name: str, start: int, end: int
+) -> str:
     """Stable id of a record: the same unit of the same release always gets the same id."""
     key = "\0".join((repo, version, path, kind, name, str(start), str(end)))
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
@@ -46,8 +48,13 @@ def unit_record(
         "partition": "",
         "url": f"{meta.purl}#{unit.path}",
         "id": record_id(
-            meta.name, meta.version, unit.path, unit.kind, unit.func_name,
-            unit.start_line, unit.end_line,
+            meta.name,
+            meta.version,
+            unit.path,
+            unit.kind,
+            unit.func_name,
+            unit.start_line,
+            unit.end_line,
         ),
         "kind": unit.kind,
         "docstring_summary": unit.docstring_summary,

@@ -18,7 +18,9 @@ DEFAULT_RATIOS = (0.8, 0.1, 0.1)
 
 def validate_ratios(ratios: tuple[float, float, float]) -> tuple[float, float, float]:
     if len(ratios) != 3 or any(r < 0 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-6:
-        raise ValueError(f"split ratios must be three non-negative numbers summing to 1, not {ratios}")
+        raise ValueError(
+            f"split ratios must be three non-negative numbers summing to 1, not {ratios}"
+        )
     return ratios
 
 
@@ -28,7 +30,9 @@ def package_fraction(name: str, seed: int) -> float:
     return int.from_bytes(digest, "big") / 2**64
 
 
-def assign_split(name: str, seed: int, ratios: tuple[float, float, float] = DEFAULT_RATIOS) -> Split:
+def assign_split(
+    name: str, seed: int, ratios: tuple[float, float, float] = DEFAULT_RATIOS
+) -> Split:
     fraction = package_fraction(name, seed)
     if fraction < ratios[0]:
         return "train"

@@ -45,7 +45,13 @@ class PackageResult:
 
 
 def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
-    return (record["path"], record["start_line"], record["kind"], record["end_line"], record["func_name"])
+    return (
+        record["path"],
+        record["start_line"],
+        record["kind"],
+        record["end_line"],
+        record["func_name"],
+    )
 
 
 def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -> PackageResult:
@@ -53,13 +59,15 @@ def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -
     drops = Drops()
     try:
         return _process(index, handle, settings, drops)
-    except Exception as exc:  # noqa: BLE001 - one bad package must never stop a build
+    except Exception as exc:  # one bad package must never stop a build
         drops = Drops()
         drops.add("package", f"failed_{type(exc).__name__}", handle.key)
         return PackageResult(index, handle.key, None, None, drops=drops)
 
 
-def _process(index: int, handle: PackageHandle, settings: TaskSettings, drops: Drops) -> PackageResult:
+def _process(
+    index: int, handle: PackageHandle, settings: TaskSettings, drops: Drops
+) -> PackageResult:
     content = handle.read(settings.limits, drops)
     meta = content.metadata
     records: list[dict[str, object]] = []
@@ -80,7 +88,7 @@ def _process(index: int, handle: PackageHandle, settings: TaskSettings, drops: D
         file_sha256 = hashlib.sha256(raw.data).hexdigest()
         try:
             units = extract_source(raw.path, text, drops, package=meta.name)
-        except Exception as exc:  # noqa: BLE001 - an extractor bug costs one file, counted
+        except Exception as exc:  # an extractor bug costs one file, counted
             drops.add("extract", f"extractor_error_{type(exc).__name__}", example)
             continue
         blame = content.blame(raw.path) if content.blame is not None else None

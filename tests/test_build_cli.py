@@ -52,7 +52,9 @@ def test_layout(built: tuple[Path, Path]) -> None:
 def test_manifest_lists_every_file_with_its_digest(built: tuple[Path, Path]) -> None:
     _, out = built
     manifest = BuildManifest.model_validate_json((out / "build.json").read_text())
-    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"build.json"}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {
+        "build.json"
+    }
     assert set(manifest.files) == on_disk
     for rel, digest in manifest.files.items():
         assert sha256_file(out / rel) == digest.sha256
@@ -101,7 +103,9 @@ def test_same_inputs_give_byte_identical_output_for_any_worker_count(
     assert first == second
 
 
-def test_limit_keeps_first_packages_and_empty_splits_are_left_out(tmp_path: Path, site: Path) -> None:
+def test_limit_keeps_first_packages_and_empty_splits_are_left_out(
+    tmp_path: Path, site: Path
+) -> None:
     out = tmp_path / "small"
     result = run_build(f"installed:{site}", "--out", str(out), "--limit", "1", "--workers", "1")
     assert result.returncode == 0, result.stderr

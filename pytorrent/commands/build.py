@@ -37,28 +37,60 @@ def _ratios(text: str) -> tuple[float, float, float]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("sources", nargs="*", metavar="SOURCE", default=["installed"],
-                        help=f"where packages come from: {FORMS} (default: installed)")
-    parser.add_argument("--out", type=Path, default=Path("pytorrent-corpus"),
-                        help="output folder (default: ./pytorrent-corpus)")
-    parser.add_argument("--acs", default="0,1,2,3,4,5",
-                        help="Augmented-Code Scenarios to write, e.g. 0,4 (default: all)")
-    parser.add_argument("--categories", default="core",
-                        help="script categories to keep: core,test,init,other or all (default: core)")
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="worker processes (default: cores)")
+    parser.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        default=["installed"],
+        help=f"where packages come from: {FORMS} (default: installed)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("pytorrent-corpus"),
+        help="output folder (default: ./pytorrent-corpus)",
+    )
+    parser.add_argument(
+        "--acs",
+        default="0,1,2,3,4,5",
+        help="Augmented-Code Scenarios to write, e.g. 0,4 (default: all)",
+    )
+    parser.add_argument(
+        "--categories",
+        default="core",
+        help="script categories to keep: core,test,init,other or all (default: core)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=default_workers(), help="worker processes (default: cores)"
+    )
     parser.add_argument("--executor", default="local", help="local (default)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the split (default: 0)")
-    parser.add_argument("--limit", type=int, default=None,
-                        help="keep only the first N packages in name order, for a quick look")
-    parser.add_argument("--split", type=_ratios, default=(0.8, 0.1, 0.1), metavar="TRAIN,VALID,TEST",
-                        help="split ratios by package (default: 80,10,10)")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        help="keep only the first N packages in name order, for a quick look",
+    )
+    parser.add_argument(
+        "--split",
+        type=_ratios,
+        default=(0.8, 0.1, 0.1),
+        metavar="TRAIN,VALID,TEST",
+        help="split ratios by package (default: 80,10,10)",
+    )
     parser.add_argument("--no-filter", action="store_true", help="turn every quality filter off")
     parser.add_argument("--no-dedup", action="store_true", help="keep duplicates")
-    parser.add_argument("--shard-records", type=int, default=50_000,
-                        help="records per output shard (default: 50000)")
-    parser.add_argument("--jsonl", action="store_true",
-                        help="also write CodeSearchNet-style jsonl.gz views to OUT/csn/")
+    parser.add_argument(
+        "--shard-records",
+        type=int,
+        default=50_000,
+        help="records per output shard (default: 50000)",
+    )
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="also write CodeSearchNet-style jsonl.gz views to OUT/csn/",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
 
 

@@ -34,7 +34,9 @@ def render_schemas() -> dict[str, str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas)")
+    parser.add_argument(
+        "--out", type=Path, default=Path("schemas"), help="folder (default: schemas)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ _DIRECTIVE = re.compile(
     r"coverage\s*:|pydocstyle\s*:|codespell\s*:|nolint\b)",
     re.IGNORECASE,
 )
-# A directive appended to a developer comment: "# why this is ok  # noqa: E501".
+# A directive appended to a developer comment ("why this is ok", then a noqa).
 _TRAILING_DIRECTIVE = re.compile(
     r"\s+#+\s*(noqa\b|type\s*:|pragma\b|pylint\s*:|fmt\s*:|isort\s*:|nosec\b).*$",
     re.IGNORECASE,
@@ -102,7 +102,7 @@ def split_commented_code(comment_texts: list[str]) -> tuple[list[str], list[str]
         return [], views
     prose: list[str] = []
     code: list[str] = []
-    for text, view in zip(comment_texts, views):
+    for text, view in zip(comment_texts, views, strict=True):
         if looks_like_code(view):
             code.append(view.strip())
         else:

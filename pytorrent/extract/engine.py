@@ -29,7 +29,7 @@ from pytorrent.extract.metrics import complexity_by_def_row, raw_metrics
 from pytorrent.extract.structure import (
     Block,
     FunctionInfo,
-    StructureMismatch,
+    StructureMismatchError,
     analyse_structure,
 )
 from pytorrent.extract.tokens import Comment, FileTokens, Token, tokenize_file
@@ -94,7 +94,7 @@ def extract_source(path: str, source: str, drops: Drops, *, package: str = "") -
     except (tokenize.TokenError, SyntaxError):
         drops.add("extract", "tokenize_error", example)
         return []
-    except StructureMismatch:
+    except StructureMismatchError:
         drops.add("extract", "structure_mismatch", example)
         return []
     try:
@@ -159,9 +159,7 @@ def _classify_comments(
             continue
         if cm.is_directive(comment.text):
             drops.add("comment", "tool_directive", example)
-        if pending and (
-            comment.row != pending[-1].row + 1 or comment.col != pending[-1].col
-        ):
+        if pending and (comment.row != pending[-1].row + 1 or comment.col != pending[-1].col):
             close_run()
         pending.append(comment)
     close_run()
@@ -186,7 +184,9 @@ def _runs_between(comments: _FileComments, first_row: int, last_row: int) -> lis
     return comments.runs[lo:hi]
 
 
-def _span_comments(comments: _FileComments, first_row: int, last_row: int) -> tuple[list[str], list[str]]:
+def _span_comments(
+    comments: _FileComments, first_row: int, last_row: int
+) -> tuple[list[str], list[str]]:
     """Developer comments and commented-out code inside rows first..last, in row order."""
     entries: list[tuple[int, int, str | None, str | None]] = []
     for run in _runs_between(comments, first_row, last_row):
@@ -379,7 +379,10 @@ def _comment_units(
     # attached[k] = the comment block directly before item k (the last level run of its gap)
     attached: dict[int, _Run] = {}
     gap_start = block.header_end_row + 1
-    gaps = [(k, gap_start if k == 0 else items[k - 1].end_row + 1, items[k].start_row - 1) for k in range(len(items))]
+    gaps = [
+        (k, gap_start if k == 0 else items[k - 1].end_row + 1, items[k].start_row - 1)
+        for k in range(len(items))
+    ]
     if block.is_module:
         gaps.append((len(items), items[-1].end_row + 1, len(tokens.lines)))
     for k, first_row, last_row in gaps:

@@ -81,9 +81,7 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
         else:
             sloc += len(rows) - empty
             blank += empty
-        lloc += _logical_count(
-            [t.text if t.kind == tokenize.OP else "\0" + t.text for t in toks]
-        )
+        lloc += _logical_count([t.text if t.kind == tokenize.OP else "\0" + t.text for t in toks])
     comments = 0
     comment_rows = set()
     for tok in file.tokens_between(start_row, end_row):

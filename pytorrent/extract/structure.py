@@ -9,15 +9,15 @@ mismatch is detected and counted instead of producing wrong spans.
 from __future__ import annotations
 
 import warnings
-from tokenize import COMMENT
 from dataclasses import dataclass, field
+from tokenize import COMMENT
 
 import libcst as cst
 
 from pytorrent.extract.tokens import FileTokens, LogicalLine, indent_width
 
 
-class StructureMismatch(Exception):
+class StructureMismatchError(Exception):
     """libcst's statements and the tokenizer's logical lines disagree (counted, never raised)."""
 
 
@@ -73,14 +73,14 @@ class ModuleStructure:
 
 
 def analyse_structure(module: cst.Module, tokens: FileTokens) -> ModuleStructure:
-    """Walk `module`'s statements and give them rows; raises StructureMismatch."""
+    """Walk `module`'s statements and give them rows; raises StructureMismatchError."""
     walker = _Walker(tokens)
     items = walker.block_items(module.body, scope="", in_function=False, class_scope=False)
     walker.structure.blocks.append(
         Block(items=items, header_end_row=0, in_function=False, scope="", is_module=True)
     )
     if walker.next_ll != len(tokens.logical_lines):
-        raise StructureMismatch(
+        raise StructureMismatchError(
             f"{len(tokens.logical_lines) - walker.next_ll} logical lines left unconsumed"
         )
     return walker.structure
@@ -96,7 +96,7 @@ class _Walker:
     # -- logical lines ----------------------------------------------------------------
     def take(self) -> LogicalLine:
         if self.next_ll >= len(self.lls):
-            raise StructureMismatch("more statements than logical lines")
+            raise StructureMismatchError("more statements than logical lines")
         ll = self.lls[self.next_ll]
         self.next_ll += 1
         return ll
@@ -135,7 +135,7 @@ class _Walker:
             body.body, scope=scope, in_function=in_function, class_scope=class_scope
         )
         if not items:
-            raise StructureMismatch("empty indented block")
+            raise StructureMismatchError("empty indented block")
         self.structure.blocks.append(
             Block(items=items, header_end_row=header.end_row, in_function=in_function, scope=scope)
         )
@@ -193,7 +193,7 @@ class _Walker:
             header = self.take()
             cases = [self.clause(case.body, **kw) for case in stmt.cases]  # type: ignore[arg-type]
             if not cases:
-                raise StructureMismatch("match without cases")
+                raise StructureMismatchError("match without cases")
             self.structure.blocks.append(
                 Block(
                     items=cases,
@@ -203,7 +203,7 @@ class _Walker:
                 )
             )
             return [Item(header.start_row, cases[-1].end_row, self.col_of(header), nested=True)]
-        raise StructureMismatch(f"unexpected statement {type(stmt).__name__}")
+        raise StructureMismatchError(f"unexpected statement {type(stmt).__name__}")
 
     def decorators(self, node: cst.FunctionDef | cst.ClassDef) -> tuple[list[str], int | None]:
         texts: list[str] = []

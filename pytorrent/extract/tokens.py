@@ -107,7 +107,7 @@ def tokenize_file(source: str) -> FileTokens:
     fstring_begin: tuple[int, int] = (0, 0)
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         kind = tok.type
-        if kind == _FSTRING_START or kind == _TSTRING_START:
+        if kind in (_FSTRING_START, _TSTRING_START):
             # Python >= 3.12 splits f-strings into parts; a literal stays one token here.
             if fstring_depth == 0:
                 fstring_begin = tok.start
@@ -116,7 +116,7 @@ def tokenize_file(source: str) -> FileTokens:
             fstring_depth += 1
             continue
         if fstring_depth:
-            if kind == _FSTRING_END or kind == _TSTRING_END:
+            if kind in (_FSTRING_END, _TSTRING_END):
                 fstring_depth -= 1
                 if fstring_depth == 0:
                     text = _slice(lines, fstring_begin, tok.end)
@@ -137,7 +137,7 @@ def tokenize_file(source: str) -> FileTokens:
                 logical.append(LogicalLine(line_start[0], line_start[1], tok.start[0]))
             line_start = None
             continue
-        if kind in _SKIPPED_TYPES or kind == tokenize.ERRORTOKEN and not tok.string.strip():
+        if kind in _SKIPPED_TYPES or (kind == tokenize.ERRORTOKEN and not tok.string.strip()):
             continue
         if line_start is None:
             line_start = tok.start
@@ -167,5 +167,3 @@ def indent_width(prefix: str) -> int:
         else:
             width += 1
     return width
-
-

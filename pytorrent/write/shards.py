@@ -142,7 +142,7 @@ class _ShardedWriter:
             self._close()
         total = len(self.paths)
         final: dict[Path, int] = {}
-        for index, (path, records) in enumerate(zip(self.paths, self.shard_counts)):
+        for index, (path, records) in enumerate(zip(self.paths, self.shard_counts, strict=True)):
             target = self.folder / f"{self.split}-{index:05d}-of-{total:05d}{self.suffix}"
             path.replace(target)
             final[target] = records

@@ -22,7 +22,10 @@ def test_module_level_block_takes_statements_until_next_block() -> None:
         # A second block.
         THIRD = 5
         """
-    ) == [(["Defaults used everywhere."], "SIZE = 3\nOTHER = 4\n"), (["A second block."], "THIRD = 5\n")]
+    ) == [
+        (["Defaults used everywhere."], "SIZE = 3\nOTHER = 4\n"),
+        (["A second block."], "THIRD = 5\n"),
+    ]
 
 
 def test_outside_functions_def_ends_the_code_unless_it_is_first() -> None:
@@ -66,7 +69,10 @@ def test_class_body_comments() -> None:
             def m(self):
                 return self.x
         """
-    ) == [(["the default"], "    x = 1\n"), (["a method"], "    def m(self):\n        return self.x\n")]
+    ) == [
+        (["the default"], "    x = 1\n"),
+        (["a method"], "    def m(self):\n        return self.x\n"),
+    ]
 
 
 def test_comment_before_else_and_except_takes_the_clause() -> None:
@@ -103,7 +109,9 @@ def test_consecutive_blocks_first_has_no_code_and_is_counted() -> None:
         x = 1
         """
     )
-    assert [(u.comments, u.code) for u in units if u.kind == "comment"] == [(["compute x"], "x = 1\n")]
+    assert [(u.comments, u.code) for u in units if u.kind == "comment"] == [
+        (["compute x"], "x = 1\n")
+    ]
     assert drops.counts[("comment", "comment_without_code")] == 1
 
 

@@ -48,7 +48,11 @@ def test_span_includes_decorators_and_original_string_is_the_exact_slice() -> No
         ('    """Doc."""\n', "Doc.", "Doc."),
         ("    r'''Raw \\d doc.'''\n", "Raw \\d doc.", "Raw \\d doc."),
         ('    "Two " "parts."\n', "Two parts.", "Two parts."),
-        ('    """\n    Indented.\n\n      More.\n    """\n', "\n    Indented.\n\n      More.\n    ", "Indented.\n\n  More."),
+        (
+            '    """\n    Indented.\n\n      More.\n    """\n',
+            "\n    Indented.\n\n      More.\n    ",
+            "Indented.\n\n  More.",
+        ),
     ],
 )
 def test_docstrings_raw_and_cleaned(body: str, raw: str, cleaned: str) -> None:
@@ -85,10 +89,27 @@ def test_code_with_and_without_comments() -> None:
             return b  # noqa: E501
         '''
     )["f"]
-    assert fn.code == "def f(a):\n    # first we add\n    b = a + 1  # inline note\n    return b  # noqa: E501\n"
+    assert (
+        fn.code
+        == "def f(a):\n    # first we add\n    b = a + 1  # inline note\n    return b  # noqa: E501\n"
+    )
     assert fn.code_without_comments == "def f(a):\n    b = a + 1\n    return b\n"
     assert fn.comments == ["first we add", "inline note"]
-    assert fn.code_tokens == ["def", "f", "(", "a", ")", ":", "b", "=", "a", "+", "1", "return", "b"]
+    assert fn.code_tokens == [
+        "def",
+        "f",
+        "(",
+        "a",
+        ")",
+        ":",
+        "b",
+        "=",
+        "a",
+        "+",
+        "1",
+        "return",
+        "b",
+    ]
     assert "# first we add" in fn.code_tokens_with_comments
     assert "# noqa: E501" not in fn.code_tokens_with_comments
 

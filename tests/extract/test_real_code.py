@@ -21,7 +21,9 @@ def package_files(name: str) -> list[Path]:
     return sorted(p for root in spec.submodule_search_locations for p in Path(root).rglob("*.py"))
 
 
-@pytest.mark.parametrize("package", ["scrapy", "radon", "datasketch", "tokenizers", "huggingface_hub"])
+@pytest.mark.parametrize(
+    "package", ["scrapy", "radon", "datasketch", "tokenizers", "huggingface_hub"]
+)
 def test_same_functions_and_docstrings_as_ast(package: str) -> None:
     checked = 0
     for path in package_files(package):

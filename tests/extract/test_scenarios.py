@@ -9,7 +9,14 @@ from pytorrent.records import acs_row, last_commit, parse_scenarios, unit_record
 from pytorrent.sources.base import CommitInfo
 from tests.extract.helpers import extract
 
-META = PackageMetadata(name="demo", display_name="Demo", version="1.0", source="test", purl="pkg:pypi/demo@1.0", license="MIT")
+META = PackageMetadata(
+    name="demo",
+    display_name="Demo",
+    version="1.0",
+    source="test",
+    purl="pkg:pypi/demo@1.0",
+    license="MIT",
+)
 SOURCE = '''
 def f(a):
     """Add one.
@@ -75,7 +82,9 @@ def test_docstring_tokens_follow_codesearchnet(record: dict[str, object]) -> Non
     assert record["docstring_tokens"] == ["Add", "one", ".", "Longer", "text", "."]
 
 
-@pytest.mark.parametrize(("text", "expected"), [("0,4", (0, 4)), ("all", (0, 1, 2, 3, 4, 5)), ("5,5", (5,))])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("0,4", (0, 4)), ("all", (0, 1, 2, 3, 4, 5)), ("5,5", (5,))]
+)
 def test_parse_scenarios(text: str, expected: tuple[int, ...]) -> None:
     assert parse_scenarios(text) == expected
 
