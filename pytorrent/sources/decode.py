@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 import tokenize
+
+# PEP 263: a comment on line 1 or 2 naming the encoding.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]")
 
 
 class UndecodableFile(Exception):  # noqa: N818 - public name, read as "raise UndecodableFile"
@@ -30,7 +34,15 @@ def decode_python_source(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        reason = "unknown_encoding" if "unknown encoding" in str(exc) else "bad_encoding_cookie"
+        # detect_encoding also fails on a first line that is not UTF-8 and has no cookie.
+        if "unknown encoding" in str(exc):
+            reason = "unknown_encoding"
+        elif any(
+            _COOKIE.match(line) for line in data.removeprefix(codecs.BOM_UTF8).splitlines()[:2]
+        ):
+            reason = "bad_encoding_cookie"
+        else:
+            reason = "undecodable_bytes"
         raise UndecodableFile(reason) from None
     try:
         codecs.lookup(encoding)

@@ -1,0 +1,315 @@
+"""`git:PATH`: the files of a git working copy at HEAD, with per-line commits from blame.
+
+Files are read from the HEAD commit (`ls-tree` + `cat-file --batch`), not the working tree,
+so a corpus is a function of a commit, uncommitted edits do not appear, and links in the work
+tree are never followed. `git` runs as a subprocess without a shell, with optional locks and
+fsmonitor hooks off. Commit dates are UTC (`YYYY-MM-DDTHH:MM:SSZ`) so they sort as text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import IO
+
+from packaging.utils import canonicalize_name
+
+from pytorrent.drops import Drops
+from pytorrent.errors import SourceError
+from pytorrent.models import PackageMetadata
+from pytorrent.sources.base import (
+    CommitInfo,
+    PackageContent,
+    PackageHandle,
+    RawFile,
+    ReadLimits,
+    Source,
+)
+from pytorrent.sources.members import ArchiveError, Member, MemberError
+from pytorrent.sources.metadata import metadata_from_message
+from pytorrent.sources.project import is_tree_metadata_path, tree_metadata
+from pytorrent.sources.reader import STAGE, read_named_files, read_python_files
+
+_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_LITERAL_PATHSPECS": "1",
+    "LC_ALL": "C",
+}
+_CHUNK = 64 * 1024
+_BLAME_HEADER = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) \d+ \d+")
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own."""
+
+
+def _command(repo: str, *args: str) -> list[str]:
+    return ["git", "-C", repo, "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args]
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, **_ENV}
+
+
+def run_git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
+    """stdout of one git command; raises GitError with git's message when it fails."""
+    try:
+        done = subprocess.run(
+            _command(repo, *args),
+            input=stdin,
+            capture_output=True,
+            check=False,
+            env=_environment(),
+        )
+    except OSError as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed")
+    return done.stdout
+
+
+def utc_date(epoch: str | bytes) -> str:
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _records(stream: IO[bytes], separator: bytes = b"\0") -> Iterator[bytes]:
+    """Separator-terminated records of a stream, read in fixed-size chunks."""
+    pending = b""
+    while chunk := stream.read(_CHUNK):
+        pending += chunk
+        *complete, pending = pending.split(separator)
+        yield from complete
+    if pending:
+        yield pending
+
+
+class BlobReader:
+    """One `git cat-file --batch` process serving blob reads, each bounded by the caller."""
+
+    def __init__(self, repo: str) -> None:
+        self._process = subprocess.Popen(
+            _command(repo, "cat-file", "--batch"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_environment(),
+        )
+
+    def read(self, sha: str, n: int) -> bytes:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        if stdin is None or stdout is None:  # pragma: no cover - both are pipes
+            raise MemberError("unreadable_member")
+        stdin.write(sha.encode("ascii") + b"\n")
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise MemberError("unreadable_member", "not a blob")
+        size = int(header[2])
+        data = stdout.read(min(n, size))
+        left = size - len(data) + 1  # the rest of the blob and its trailing newline
+        while left > 0:
+            skipped = stdout.read(min(left, _CHUNK))
+            if not skipped:
+                raise ArchiveError("git_error", "cat-file ended early")
+            left -= len(skipped)
+        return data
+
+    def close(self) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self._process.kill()
+            self._process.wait()
+        if self._process.stdout is not None:
+            self._process.stdout.close()
+
+
+def git_members(repo: str, commit: str) -> Iterator[Member]:
+    """Entries of the commit's tree under `repo` (paths relative to it), in git's order."""
+    blobs = BlobReader(repo)
+    try:
+        with subprocess.Popen(
+            _command(repo, "ls-tree", "-r", "-z", "-l", commit),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=_environment(),
+        ) as listing:
+            if listing.stdout is None:  # pragma: no cover - stdout=PIPE
+                raise ArchiveError("git_error", "no ls-tree output")
+            for record in _records(listing.stdout):
+                meta, _, raw_path = record.partition(b"\t")
+                fields = meta.split()
+                if len(fields) != 4:
+                    raise ArchiveError("git_error", "unexpected ls-tree output")
+                mode, object_type, sha, size = fields
+                name = raw_path.decode("utf-8", "surrogateescape")
+                if object_type == b"commit":
+                    yield Member(name=name, kind="submodule", size=0)
+                elif mode == b"120000":
+                    yield Member(name=name, kind="symlink", size=0)
+                elif object_type == b"blob":
+                    read = partial(blobs.read, sha.decode("ascii"))
+                    yield Member(name=name, kind="file", size=int(size), read=read)
+            if listing.wait() != 0:
+                raise ArchiveError("git_error", "ls-tree failed")
+    except OSError as exc:
+        raise ArchiveError("git_error", str(exc)) from None
+    finally:
+        blobs.close()
+
+
+def parse_blame(porcelain: bytes) -> list[str]:
+    """The commit sha of each line (index 0 = line 1) from `git blame --porcelain`."""
+    shas: list[str] = []
+    current = ""
+    for line in porcelain.split(b"\n"):
+        if line.startswith(b"\t"):
+            shas.append(current)
+            continue
+        match = _BLAME_HEADER.match(line)
+        if match:
+            current = match.group(1).decode("ascii")
+    return shas
+
+
+def load_commits(repo: str, shas: Sequence[str]) -> dict[str, CommitInfo]:
+    """Full message and UTC committer date of each commit, in one `git log` call."""
+    output = run_git(
+        repo,
+        "log",
+        "--no-walk=unsorted",
+        "--stdin",
+        "-z",
+        "--format=%H %ct%n%B",
+        stdin="\n".join(shas).encode("ascii") + b"\n",
+    )
+    commits: dict[str, CommitInfo] = {}
+    for record in output.split(b"\0"):
+        head, _, body = record.partition(b"\n")
+        parts = head.split()
+        if len(parts) != 2:
+            continue
+        sha = parts[0].decode("ascii")
+        message = body.decode("utf-8", "replace").strip()
+        commits[sha] = CommitInfo(sha=sha, date=utc_date(parts[1]), message=message)
+    return commits
+
+
+@dataclass
+class GitBlame:
+    """`blame(path)` of `PackageContent`: the commit of each line of a file at `commit`."""
+
+    repo: str
+    commit: str
+    commits: dict[str, CommitInfo] = field(default_factory=dict)
+
+    def __call__(self, path: str) -> list[CommitInfo | None] | None:
+        try:
+            porcelain = run_git(
+                self.repo, "blame", "--porcelain", "--no-textconv", self.commit, "--", path
+            )
+        except GitError:
+            return None
+        shas = parse_blame(porcelain)
+        missing = sorted({sha for sha in shas if sha not in self.commits})
+        if missing:
+            try:
+                self.commits.update(load_commits(self.repo, missing))
+            except GitError:
+                return None
+        return [self.commits.get(sha) for sha in shas]
+
+
+@dataclass(frozen=True)
+class GitPackage(PackageHandle):
+    """The tree of one commit of a git working copy (`path` may be a folder inside it)."""
+
+    name: str
+    version: str
+    path: str
+    commit: str
+    commit_date: str | None = None
+
+    @property
+    def label(self) -> str:
+        return Path(self.path).resolve().name
+
+    def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
+        metadata = self.peek_metadata(limits)
+        if metadata is None:
+            drops.add(STAGE, "no_metadata", self.label)
+            metadata = metadata_from_message(
+                {},
+                source="git",
+                purl_type="generic",
+                fallback_name=self.name,
+                fallback_version=self.version,
+                source_file=self.label,
+                upload_time=self.commit_date,
+            )
+        files = self._files(limits, drops)
+        return PackageContent(
+            metadata=metadata, files=files, blame=GitBlame(self.path, self.commit)
+        )
+
+    def peek_metadata(self, limits: ReadLimits) -> PackageMetadata | None:
+        """Metadata from the commit's metadata files, or None; problems are not counted here."""
+        found = read_named_files(
+            git_members(self.path, self.commit), limits, want=is_tree_metadata_path
+        )
+        return tree_metadata(
+            found,
+            source="git",
+            purl_type="generic",
+            fallback_name=self.name,
+            fallback_version=self.version,
+            source_file=self.label,
+            upload_time=self.commit_date,
+        )
+
+    def _files(self, limits: ReadLimits, drops: Drops) -> Iterator[RawFile]:
+        yield from read_python_files(git_members(self.path, self.commit), limits, drops, self.label)
+
+
+@dataclass(frozen=True)
+class GitSource(Source):
+    """`git:PATH`: one package, the HEAD commit of the working copy at PATH."""
+
+    path: str
+    spec: str
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+    def packages(self, drops: Drops) -> Iterator[PackageHandle]:
+        if not Path(self.path).is_dir():
+            raise SourceError(f"source {self.spec!r}: no such folder")
+        try:
+            commit = run_git(self.path, "rev-parse", "--verify", "HEAD^{commit}").strip()
+            epoch = run_git(self.path, "log", "-1", "--format=%ct", commit.decode("ascii"))
+        except GitError as exc:
+            raise SourceError(
+                f"source {self.spec!r}: not a git working copy with a commit: {exc}"
+            ) from None
+        sha = commit.decode("ascii")
+        label = Path(self.path).resolve().name
+        handle = GitPackage(
+            name=str(canonicalize_name(label)),
+            version=f"0+g{sha[:12]}",
+            path=self.path,
+            commit=sha,
+            commit_date=utc_date(epoch.strip()),
+        )
+        metadata = handle.peek_metadata(self.limits)
+        if metadata is not None and metadata.name:
+            handle = replace(handle, name=metadata.name, version=metadata.version)
+        yield handle
