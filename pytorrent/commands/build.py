@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
 from pytorrent.config import BuildConfig, default_workers
 from pytorrent.errors import ConfigError
 from pytorrent.extract.categories import parse_categories
@@ -117,6 +119,12 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
 
 
 def run(args: argparse.Namespace) -> int:
+    # pypi:/conda: sources read their index configuration from the environment (see
+    # docs/crawling.md); the flags only take precedence over it for this run.
+    if args.index_url:
+        os.environ[ENV_INDEX_URL] = args.index_url
+    if args.json_api_url:
+        os.environ[ENV_JSON_API_URL] = args.json_api_url
     config = config_from_args(args)
     console = Console(stderr=True)
     with Progress(

@@ -67,6 +67,8 @@ class _FileComments:
 def extract_source(path: str, source: str, drops: Drops, *, package: str = "") -> list[Unit]:
     """Extract every unit of one decoded file; problems are counted in `drops`, never raised."""
     example = f"{package}:{path}" if package else path
+    if "\r" in source:  # the interpreter reads source with universal newlines, and so do we
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
     if any(len(line) > MAX_LINE_CHARS for line in source.split("\n")):
         drops.add("extract", "line_too_long", example)
         return []
@@ -237,14 +239,14 @@ def _comment_ranges(tokens: FileTokens, span: list[Token]) -> list[_Range]:
     """Ranges removing every comment: whole rows for full-line ones, `  # ...` for inline."""
     ranges: list[_Range] = []
     for tok in span:
-        if tok.kind != tokenize.COMMENT:
+        if tok.type != tokenize.COMMENT:
             continue
-        line = tokens.lines[tok.start_row - 1]
-        before = line[: tok.start_col]
+        line = tokens.lines[tok.start[0] - 1]
+        before = line[: tok.start[1]]
         if not before.strip():
-            ranges.append((tok.start_row, 0, tok.start_row + 1, 0))
+            ranges.append((tok.start[0], 0, tok.start[0] + 1, 0))
         else:
-            ranges.append((tok.start_row, len(before.rstrip()), tok.end_row, tok.end_col))
+            ranges.append((tok.start[0], len(before.rstrip()), tok.end[0], tok.end[1]))
     return ranges
 
 
@@ -264,14 +266,14 @@ def _token_texts(
     with_comments: list[str] = []
     comment_kind = tokenize.COMMENT
     for tok in span:
-        if skip and lo <= (tok.start_row, tok.start_col) and (tok.end_row, tok.end_col) <= hi:
+        if skip and lo <= tok.start and tok.end <= hi:
             continue
-        if tok.kind == comment_kind:
-            if tok.start_row in developer_rows:
-                with_comments.append(tok.text)
+        if tok.type == comment_kind:
+            if tok.start[0] in developer_rows:
+                with_comments.append(tok.string)
             continue
-        plain.append(tok.text)
-        with_comments.append(tok.text)
+        plain.append(tok.string)
+        with_comments.append(tok.string)
     return plain, with_comments
 
 
@@ -285,30 +287,30 @@ def _docstring_range(fn: FunctionInfo, tokens: FileTokens) -> list[_Range]:
     span = tokens.tokens_between(doc.start_row, doc.end_row)
     index = _after_header_colon(span) if doc.in_header else 0
     strings = []
-    while index < len(span) and span[index].kind in (tokenize.STRING, tokenize.COMMENT):
-        if span[index].kind == tokenize.STRING:
+    while index < len(span) and span[index].type in (tokenize.STRING, tokenize.COMMENT):
+        if span[index].type == tokenize.STRING:
             strings.append(span[index])
         index += 1
     if not strings:
         return []
     end = strings[-1]
-    end_row, end_col = end.end_row, end.end_col
-    if index < len(span) and span[index].text == ";":
-        end_row, end_col = span[index].end_row, span[index].end_col
-    return [(strings[0].start_row, strings[0].start_col, end_row, end_col)]
+    end_row, end_col = end.end[0], end.end[1]
+    if index < len(span) and span[index].string == ";":
+        end_row, end_col = span[index].end[0], span[index].end[1]
+    return [(strings[0].start[0], strings[0].start[1], end_row, end_col)]
 
 
 def _after_header_colon(span: list[Token]) -> int:
     """Index of the first token after the `:` closing a one-line `def` header."""
     depth = 0
     for i, tok in enumerate(span):
-        if tok.kind != tokenize.OP:
+        if tok.type != tokenize.OP:
             continue
-        if tok.text in "([{":
+        if tok.string in "([{":
             depth += 1
-        elif tok.text in ")]}":
+        elif tok.string in ")]}":
             depth -= 1
-        elif tok.text == ":" and depth == 0:
+        elif tok.string == ":" and depth == 0:
             return i + 1
     return len(span)
 

@@ -1,0 +1,103 @@
+"""What both spiders share: archive requests, stored-archive reuse, counted failures."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar, Literal
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawlers.config import Endpoint
+from crawlers.items import FileChoice, PackageItem
+from crawlers.stats import count_drop
+from crawlers.store import Store
+
+#: Archives go before new metadata, so downloads keep pace with discovery.
+ARCHIVE_PRIORITY = 10
+
+
+class PackageSpider(Spider):
+    """Base of the index spiders; subclasses set `name`/`kind` and their `start()`."""
+
+    kind: ClassVar[Literal["pypi", "conda"]]
+    credentials: Endpoint | None = None
+
+    @property
+    def store(self) -> Store:
+        return Store(self.settings["PYTORRENT_STORE"])
+
+    @property
+    def max_archive_bytes(self) -> int:
+        return self.settings.getint("PYTORRENT_MAX_ARCHIVE_BYTES", 512 * 1024 * 1024)
+
+    def drop(self, reason: str, example: str) -> None:
+        count_drop(self.crawler.stats, reason, example)
+
+    def package(
+        self, record: dict[str, Any], file: FileChoice | None, label: str
+    ) -> Iterator[PackageItem | Request]:
+        """The item for `record`, after downloading `file` unless the store has it."""
+        if file is None:
+            yield PackageItem(kind=self.kind, record=record)
+            return
+        if file.size is not None and file.size > self.max_archive_bytes:
+            # Known in advance: a record without an archive, as for binary-only releases.
+            record["archive_status"] = "too_large"
+            self.crawler.stats.inc_value("pytorrent/no_archive/too_large")
+            yield PackageItem(kind=self.kind, record=record)
+            return
+        stored = self.store.find_blob(file.sha256) if file.sha256 else None
+        if stored is not None:
+            relative = self.store.relative(stored)
+            yield PackageItem(kind=self.kind, record=record, file=file, stored=relative)
+            return
+        yield Request(
+            file.url,
+            callback=self.parse_archive,
+            errback=self.archive_failed,
+            priority=ARCHIVE_PRIORITY,
+            meta={
+                "dont_cache": True,
+                "download_maxsize": self.max_archive_bytes,
+                "pytorrent_record": record,
+                "pytorrent_file": file,
+                "pytorrent_label": label,
+            },
+        )
+
+    def parse_archive(self, response: Response) -> Iterator[PackageItem]:
+        meta = response.meta
+        yield PackageItem(
+            kind=self.kind,
+            record=meta["pytorrent_record"],
+            file=meta["pytorrent_file"],
+            body=response.body,
+        )
+
+    def archive_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        file: FileChoice = request.meta["pytorrent_file"]
+        label = f"{request.meta['pytorrent_label']}:{file.filename}"
+        self.drop("archive_" + failure_reason(failure), label)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        """Errback of metadata requests: count the package as lost, with the cause."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.drop(failure_reason(failure), str(request.meta.get("pytorrent_label", request.url)))
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable drop reason for a failed request."""
+    value = failure.value
+    if isinstance(value, HttpError):
+        status = value.response.status
+        return "not_found" if status == 404 else f"http_{status}"
+    if isinstance(value, IgnoreRequest):
+        return "robots_forbidden" if "robots" in str(value).lower() else "ignored"
+    if "max size" in str(value).lower():
+        return "too_large"  # DOWNLOAD_MAXSIZE / PYTORRENT_MAX_ARCHIVE_BYTES cut it off
+    return "network_" + type(value).__name__
