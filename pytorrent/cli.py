@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -15,40 +16,46 @@ from types import ModuleType
 from pytorrent import __version__
 from pytorrent.errors import ConfigError, PytorrentError
 
-COMMANDS = (
-    "build", "extract", "crawl", "dedup", "split", "stats", "tokenizer", "publish", "schemas",
-    "train", "eval",
-)  # fmt: skip
+#: Command name -> one-line help. A command's module is imported only when it runs, so a
+#: slow or broken optional command never affects the others.
+COMMANDS = {
+    "build": "build a corpus from SOURCEs (default: the packages installed in this environment)",
+    "crawl": "crawl package metadata and archives from an index or conda channel into a store",
+    "dedup": "re-deduplicate an existing output folder in place",
+    "stats": "compute corpus statistics, plots and report for an output folder",
+    "tokenizer": "train a byte-level BPE tokenizer on an output folder's train split",
+    "publish": "push an output folder to the Hugging Face Hub as a dataset repository",
+    "schemas": "write JSON Schemas of every record type (from the pydantic models)",
+}
 
 
-def _available() -> dict[str, ModuleType]:
-    modules: dict[str, ModuleType] = {}
-    for name in COMMANDS:
-        try:
-            modules[name] = importlib.import_module(f"pytorrent.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pytorrent.commands.{name}":
-                raise
-    return modules
+def _installed(name: str) -> bool:
+    return importlib.util.find_spec(f"pytorrent.commands.{name}") is not None
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; only `command`'s module is imported and given its arguments."""
     parser = argparse.ArgumentParser(
         prog="pytorrent",
         description="Build, deduplicate, measure and publish corpora of Python package code.",
     )
     parser.add_argument("--version", action="version", version=f"pytorrent {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, module in _available().items():
-        sub = subparsers.add_parser(name, help=module.HELP, description=module.HELP)
-        module.add_arguments(sub)
-        sub.set_defaults(_run=module.run)
+    for name, text in COMMANDS.items():
+        if not _installed(name):
+            continue
+        sub = subparsers.add_parser(name, help=text, description=text)
+        if name == command:
+            module: ModuleType = importlib.import_module(f"pytorrent.commands.{name}")
+            module.add_arguments(sub)
+            sub.set_defaults(_run=module.run)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = make_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    args = make_parser(command).parse_args(arguments)
     try:
         return int(args._run(args))
     except ConfigError as exc:
