@@ -93,7 +93,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write CodeSearchNet-style jsonl.gz views to OUT/csn/",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")  # fmt: skip
+    parser.add_argument(
+        "--index-url",
+        default=None,
+        help="package index of pypi: sources (default: PYTORRENT_INDEX_URL, PIP_INDEX_URL "
+        "or pip's configuration)",
+    )
+    parser.add_argument(
+        "--json-api-url",
+        default=None,
+        help="JSON API base of pypi: sources (default: derived from the index URL)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
