@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PytorrentError as exc:
         print(f"pytorrent {args.command}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"pytorrent {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -35,3 +35,7 @@ class MissingExtraError(PytorrentError):
 
 class OutputError(PytorrentError):
     """The output folder is incomplete, inconsistent or cannot be written."""
+
+
+class HubError(PytorrentError):
+    """The Hub refused or failed a request; the message says what to do next."""
