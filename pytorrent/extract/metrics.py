@@ -67,12 +67,12 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
         if ll.start_row > end_row:
             break
         line_tokens = file.tokens_between(ll.start_row, ll.end_row)
-        toks = [t for t in line_tokens if t.kind != tokenize.COMMENT]
+        toks = [t for t in line_tokens if t.type != tokenize.COMMENT]
         rows = range(ll.start_row, min(ll.end_row, end_row) + 1)
         covered.update(rows)
         empty = sum(1 for r in rows if not lines[r - 1].strip())
         # radon: a lone string is a docstring unless a comment shares its lines.
-        if len(line_tokens) == 1 and toks and toks[0].kind == tokenize.STRING:
+        if len(line_tokens) == 1 and toks and toks[0].type == tokenize.STRING:
             if ll.start_row == ll.end_row:
                 single += 1
             else:
@@ -81,13 +81,15 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
         else:
             sloc += len(rows) - empty
             blank += empty
-        lloc += _logical_count([t.text if t.kind == tokenize.OP else "\0" + t.text for t in toks])
+        lloc += _logical_count(
+            [t.string if t.type == tokenize.OP else "\0" + t.string for t in toks]
+        )
     comments = 0
     comment_rows = set()
     for tok in file.tokens_between(start_row, end_row):
-        if tok.kind == tokenize.COMMENT:
+        if tok.type == tokenize.COMMENT:
             comments += 1
-            comment_rows.add(tok.start_row)
+            comment_rows.add(tok.start[0])
     for row in range(start_row, end_row + 1):
         if row in covered:
             continue

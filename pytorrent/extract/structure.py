@@ -274,9 +274,9 @@ class _Walker:
 
 def _decorator_text(tokens: FileTokens, ll: LogicalLine) -> str:
     """Source of a decorator without `@`, comments and line breaks (whitespace folded)."""
-    toks = [t for t in tokens.tokens_between(ll.start_row, ll.end_row) if t.kind != COMMENT]
+    toks = [t for t in tokens.tokens_between(ll.start_row, ll.end_row) if t.type != COMMENT]
     first, last = toks[0], toks[-1]
-    text = _slice_rows(tokens.lines, first.start_row, first.start_col, last.end_row, last.end_col)
+    text = _slice_rows(tokens.lines, first.start[0], first.start[1], last.end[0], last.end[1])
     return " ".join(text.removeprefix("@").split())
 
 
