@@ -38,6 +38,8 @@ class BuildConfig(BaseModel):
     dedup: bool = True
     ratios: tuple[float, float, float] = DEFAULT_RATIOS
     shard_records: int = Field(50_000, ge=1)
+    tokenizer: bool = Field(False, description="train a byte-level BPE tokenizer (tokenizer/)")
+    vocab_size: int = Field(56_000, ge=260, description="tokenizer vocabulary size")
     jsonl: bool = Field(False, description="also write CodeSearchNet jsonl.gz views to csn/")
     max_members: int = Field(ReadLimits.max_members, ge=1)
     max_file_bytes: int = Field(ReadLimits.max_file_bytes, ge=1)

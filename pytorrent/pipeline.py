@@ -27,7 +27,9 @@ from pytorrent.models import BuildManifest, FileDigest, PackageMetadata
 from pytorrent.records import acs_row
 from pytorrent.sources import PackageHandle, parse_source_spec
 from pytorrent.split import SPLITS, assign_splits
+from pytorrent.stats import write_stats
 from pytorrent.tasks import PackageResult, TaskSettings, process_package, read_records
+from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
 from pytorrent.write.atomic import replace_folder, sha256_file
 from pytorrent.write.card import render_card
 from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards, write_jsonl_gz
@@ -111,7 +113,7 @@ def build(config: BuildConfig, progress: ProgressCallback | None = None) -> Buil
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.work-", dir=out.parent))
     try:
         results = _extract_all(config, handles, work, progress)
-        manifest = _write_output(config, results, drops, staging, progress)
+        manifest = _write_output(config, results, drops, staging, progress, notes)
         replace_folder(staging, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -156,6 +158,7 @@ def _write_output(
     drops: Drops,
     staging: Path,
     progress: ProgressCallback | None,
+    notes: list[str],
 ) -> BuildManifest:
     for result in results:
         drops.update(result.drops)
@@ -220,7 +223,20 @@ def _write_output(
         "function_units": kinds["function"],
         "comment_units": kinds["comment"],
     }
+    if config.tokenizer:
+        try:
+            trained = train_tokenizer(staging, TokenizerConfig(vocab_size=config.vocab_size))
+        except OutputError as exc:
+            notes.append(f"tokenizer not trained: {exc}")
+        else:
+            for path in trained.files:
+                files[path.relative_to(staging).as_posix()] = _digest(path, None)
+    corpus_stats = write_stats(staging, drops=drops.by_stage())
+    for path in corpus_stats.files:
+        files[path.relative_to(staging).as_posix()] = _digest(path, None)
     card = render_card(
+        stats=corpus_stats.stats,
+        tokenizer=corpus_stats.tokenizer,
         split_counts=split_counts,
         scenarios=config.scenarios,
         licenses=licenses,

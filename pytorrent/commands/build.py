@@ -104,6 +104,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="JSON API base of pypi: sources (default: derived from the index URL)",
     )
+    parser.add_argument(
+        "--tokenizer", action="store_true", help="also train a byte-level BPE tokenizer"
+    )
+    parser.add_argument(
+        "--vocab-size", type=int, default=56_000, help="tokenizer vocabulary (default: 56000)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -123,6 +129,8 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             ratios=args.split,
             shard_records=args.shard_records,
             jsonl=args.jsonl,
+            tokenizer=args.tokenizer,
+            vocab_size=args.vocab_size,
         )
     except (ValueError, ValidationError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)

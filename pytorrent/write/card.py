@@ -8,10 +8,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+import pyarrow as pa
 import yaml
 
+from pytorrent.models import PairRecord, UnitMetrics
 from pytorrent.split import SPLITS
+from pytorrent.stats.collect import read_packages
+from pytorrent.stats.manifest import read_manifest
+from pytorrent.stats.models import CorpusStats, TokenizerStats
+from pytorrent.stats.report import (
+    category_table,
+    main_table,
+    token_table,
+    tokenizer_summary,
+    tokenizer_table,
+)
+from pytorrent.stats.write import load_stats, load_tokenizer_stats, write_text
+from pytorrent.write.shards import PAIR_SCHEMA
 
 CITATION = """@article{bahrami2021pytorrent,
   title   = {PyTorrent: A Python Library Corpus for Large-scale Language Models},
@@ -52,12 +67,30 @@ _HUB_LICENSES = {
     "isc license (iscl)": "isc",
     "psf-2.0": "other",
     "unlicense": "unlicense",
+    "the unlicense (unlicense)": "unlicense",
+    "apache license, version 2.0": "apache-2.0",
+    "bsd 3-clause": "bsd-3-clause",
+    "bsd 2-clause": "bsd-2-clause",
+    "gnu general public license v3 (gplv3)": "gpl-3.0",
+    "gnu general public license v2 (gplv2)": "gpl-2.0",
+    "gpl-2.0": "gpl-2.0",
+    "gnu lesser general public license v3 (lgplv3)": "lgpl-3.0",
+    "lgpl-2.1": "lgpl-2.1",
+    "agpl-3.0": "agpl-3.0",
+    "cc0-1.0": "cc0-1.0",
+    "zlib": "zlib",
 }
+
+
+def hub_license_id(name: str) -> str:
+    """The Hub license id of one declared license (a classifier's last part counts), or 'other'."""
+    key = name.rsplit("::", 1)[-1].strip().lower()
+    return _HUB_LICENSES.get(key, "other")
 
 
 def hub_license(licenses: Counter[str]) -> str:
     """One Hub license id when every package agrees on a known license, else 'other'."""
-    ids = {_HUB_LICENSES.get(name.strip().lower(), "other") for name in licenses}
+    ids = {hub_license_id(name) for name in licenses}
     return ids.pop() if len(ids) == 1 else "other"
 
 
@@ -108,11 +141,16 @@ def render_card(
     counts: Mapping[str, int],
     drops: Mapping[str, Mapping[str, int]],
     version: str,
+    stats: CorpusStats | None = None,
+    tokenizer: TokenizerStats | None = None,
 ) -> str:
-    """The full README.md text of an output folder."""
+    """The full README.md text of an output folder; `stats` and `tokenizer` (from
+    `pytorrent.stats.write_stats` and `pytorrent.tokenizer.train_tokenizer`) add their
+    sections when given."""
     total = sum(split_counts.get("pairs", {}).values())
+    license_id = hub_license(licenses)
     header = {
-        "license": hub_license(licenses),
+        "license": license_id,
         "language": ["en", "code"],
         "task_categories": ["text-generation", "summarization"],
         "tags": ["code", "python", "pytorrent", "codesearchnet", "docstring", "code-search"],
@@ -121,7 +159,28 @@ def render_card(
         "configs": card_configs(split_counts, scenarios),
     }
     lines = ["---", yaml.safe_dump(header, sort_keys=False).rstrip(), "---", ""]
-    lines += [
+    lines += _intro(split_counts, scenarios, inputs, counts, version)
+    lines += _built_section(inputs, config, drops)
+    if stats is not None:
+        lines += _stats_section(stats)
+    if tokenizer is not None:
+        lines += _tokenizer_section(tokenizer)
+    lines += _fields_section()
+    lines += _loading_section(scenarios)
+    lines += _license_section(licenses, license_id)
+    lines += ["## Citation", "", "```bibtex", CITATION, "```", ""]
+    return "\n".join(lines)
+
+
+def _intro(
+    split_counts: Mapping[str, Mapping[str, int]],
+    scenarios: Sequence[int],
+    inputs: Sequence[str],
+    counts: Mapping[str, int],
+    version: str,
+) -> list[str]:
+    total = sum(split_counts.get("pairs", {}).values())
+    lines = [
         "# PyTorrent-style corpus of Python package source code",
         "",
         f"Built by pytorrent {version} from {', '.join(f'`{i}`' for i in inputs)}: "
@@ -149,25 +208,30 @@ def render_card(
         "|---|---|---|",
     ]
     lines += [f"| {n} | {_SCENARIOS[n][0]} | {_SCENARIOS[n][1]} |" for n in scenarios]
-    lines += [
-        "",
-        "## Loading",
-        "",
-        "```python",
-        "from datasets import load_dataset",
-        'pairs = load_dataset("PATH_OR_REPO", "pairs")',
-        f'acs = load_dataset("PATH_OR_REPO", "acs{scenarios[0] if scenarios else 0}", split="train")',
-        "```",
-        "",
+    return [*lines, ""]
+
+
+def _built_section(
+    inputs: Sequence[str],
+    config: Mapping[str, object],
+    drops: Mapping[str, Mapping[str, int]],
+) -> list[str]:
+    lines = [
         "## How it was built",
         "",
         f"- Sources: {', '.join(f'`{i}`' for i in inputs)}.",
         "- Extraction: libcst statement structure with rows from Python's tokenizer; "
         "docstrings cleaned with `inspect.cleandoc`; developer comments exclude tool "
         "directives, shebangs, encoding cookies and commented-out code.",
+        *_stage_lines(config),
+        f"- Split: {_ratios(config)}by package name hashed with the seed; a package never "
+        "spans two splits.",
         f"- Configuration: `{_inline(config)}`.",
-        "- Split: by package name hashed with the seed; a package never spans two splits.",
         "",
+    ]
+    if not any(drops.values()):
+        return [*lines, "Nothing was removed or skipped.", ""]
+    lines += [
         "Removed or skipped, by stage and reason (every removal is counted in `build.json`):",
         "",
         "| stage | reason | count |",
@@ -176,30 +240,201 @@ def render_card(
     for stage, reasons in drops.items():
         for reason, n in reasons.items():
             lines.append(f"| {stage} | {reason} | {n:,} |")
-    lines += [
-        "",
+    return [*lines, ""]
+
+
+def _fields_section() -> list[str]:
+    return [
         "## Fields of `pairs`",
         "",
-        "CodeSearchNet's fields (`repo` = package name, `path`, `func_name`, `original_string`, "
-        "`language`, `code`, `code_tokens`, `docstring`, `docstring_tokens`, `sha`, "
-        "`partition`, `url`) plus provenance: `kind`, `package_version`, `license`, "
-        "`category`, `start_line`, `end_line`, `file_sha256`, `id`, `comments`, "
-        "`commit_message`, `metrics` and more; `schemas/pair.json` of pytorrent documents each.",
+        "CodeSearchNet's fields first, then provenance; `schemas/pair.json` of pytorrent is the "
+        "JSON Schema. Each `acs{N}` config has CodeSearchNet's fields plus `id`, `kind`, `acs` "
+        "and `x_fallback`, with `docstring`/`code` holding the scenario's X and Y.",
+        "",
+        *field_table(),
+        "",
         "Package metadata is in `packages/packages.jsonl.gz`, joinable on `repo` = `name`.",
         "",
-        "## Licenses",
-        "",
-        "Each record carries the `license` its package declares; respect it when you use "
-        "the code. Licenses of the packages in this corpus:",
-        "",
-        "| license | packages |",
-        "|---|---:|",
     ]
+
+
+def _loading_section(scenarios: Sequence[int]) -> list[str]:
+    return [
+        "## Loading",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        'pairs = load_dataset("PATH_OR_REPO", "pairs")',
+        f'acs = load_dataset("PATH_OR_REPO", "acs{scenarios[0] if scenarios else 0}", split="train")',
+        "```",
+        "",
+    ]
+
+
+def _license_section(licenses: Counter[str], license_id: str) -> list[str]:
+    text = (
+        "Each record carries the `license` its package declares; respect it when you use "
+        "the code, and filter on `license` to keep only what your use allows."
+    )
+    if license_id != "other":
+        text += f" Every package declares `{license_id}`:"
+    elif len(licenses) > 1:
+        text += (
+            " The card's license is `other` because the packages declare different licenses; "
+            "their distribution:"
+        )
+    else:
+        text += " The card's license is `other` because the packages' license has no Hub id:"
+    lines = ["## Licenses", "", text, "", "| license | packages |", "|---|---:|"]
     for name, n in sorted(licenses.items(), key=lambda kv: (-kv[1], kv[0])):
         lines.append(f"| {name} | {n:,} |")
-    lines += ["", "## Citation", "", "```bibtex", CITATION, "```", ""]
-    return "\n".join(lines)
+    return [*lines, ""]
 
 
 def _inline(config: Mapping[str, object]) -> str:
     return ", ".join(f"{k}={v}" for k, v in config.items())
+
+
+def _stage_lines(config: Mapping[str, object]) -> list[str]:
+    """Filters and dedup as the build's configuration records them (bool or parameters)."""
+    lines = []
+    for key, name in (("filter", "Quality filters"), ("dedup", "Deduplication")):
+        value = config.get(key)
+        if isinstance(value, Mapping):
+            lines.append(f"- {name}: `{_inline(value)}`.")
+        elif value is not None:
+            lines.append(f"- {name}: {'on' if value else 'off'}.")
+    return lines
+
+
+def _ratios(config: Mapping[str, object]) -> str:
+    ratios = config.get("ratios")
+    if isinstance(ratios, Sequence) and not isinstance(ratios, str) and len(ratios) == 3:
+        parts = "/".join(f"{float(r) * 100:g}" for r in ratios)
+        return f"{parts} train/valid/test "
+    return ""
+
+
+def _stats_section(stats: CorpusStats) -> list[str]:
+    plots = {p.rsplit("/", 1)[-1].removesuffix(".png"): p for p in stats.plots}
+    lines = [
+        "## Statistics",
+        "",
+        "Computed from the files of this folder (by `build`, or `pytorrent stats` after it); "
+        "every number and more "
+        "(licenses, removals, Table 2) is in [`stats/report.md`](stats/report.md) and "
+        "`stats/stats.json`.",
+        "",
+        *main_table(stats),
+        "",
+        "Lengths in tokens at the 50/70/80/90/95th percentiles (PyTorrent Table 5; NL = "
+        "`docstring_tokens`, PL = `code_tokens`):",
+        "",
+        *token_table(stats),
+        "",
+        "Units per script category (PyTorrent Table 4):",
+        "",
+        *category_table(stats),
+        "",
+    ]
+    titles = {
+        "token_lengths": "token lengths",
+        "line_lengths": "line length coverage",
+        "complexity": "cyclomatic complexity",
+        "categories": "units per category",
+        "splits": "rows per configuration and split",
+        "docstring_styles": "docstring styles",
+        "release_counts": "packages per minimum release count",
+    }
+    links = [f"![{title}]({plots[name]})" for name, title in titles.items() if name in plots]
+    if links:
+        lines += ["Plots:", "", *links, ""]
+    return lines
+
+
+def _tokenizer_section(tokenizer: TokenizerStats) -> list[str]:
+    return [
+        "## Tokenizer",
+        "",
+        tokenizer_summary(tokenizer),
+        "",
+        *tokenizer_table(tokenizer),
+        "",
+        "```python",
+        "from transformers import AutoTokenizer",
+        'tokenizer = AutoTokenizer.from_pretrained("PATH_OR_REPO", subfolder="tokenizer")',
+        "```",
+        "",
+    ]
+
+
+_FIELD_NOTES = {
+    "language": "always `python`",
+    "docstring_tokens": "CodeSearchNet's docstring tokenizer applied to `docstring`",
+    "partition": "split: train, valid or test",
+    "kind": "`function` or `comment` unit",
+    "has_doctest": "the docstring has `>>>` examples",
+    "docstring_style": "google, numpy, rest, epytext, plain or none",
+    "commit_sha": "sha of the commit of `commit_message`",
+    "commit_date": "date of that commit",
+    "package_version": "version of the package release",
+    "license": "license the package declares; null when unknown",
+    "category": "script category: core, test, init or other (PyTorrent Table 4)",
+    "file_sha256": "sha256 of the file's bytes",
+    "decorators": "decorator expressions, without `@`",
+    "is_async": "`async def`",
+    "metrics": "radon metrics (function units only)",
+}
+
+
+def _arrow_type(field: pa.Field) -> str:
+    if pa.types.is_list(field.type):
+        return f"list[{field.type.value_type}]"
+    if pa.types.is_struct(field.type):
+        return "struct"
+    return str(field.type)
+
+
+def field_table() -> list[str]:
+    """Every column of `pairs` with its type and meaning, generated from the record model and
+    the parquet schema so it cannot drift from them."""
+    lines = ["| field | type | meaning |", "|---|---|---|"]
+    for field in PAIR_SCHEMA:
+        info = PairRecord.model_fields.get(field.name)
+        text = (info.description if info else None) or _FIELD_NOTES.get(field.name, "")
+        lines.append(f"| `{field.name}` | {_arrow_type(field)} | {text} |")
+        if pa.types.is_struct(field.type):
+            for sub in field.type:
+                sub_info = UnitMetrics.model_fields.get(sub.name)
+                sub_text = (sub_info.description if sub_info else None) or ""
+                lines.append(f"| `{field.name}.{sub.name}` | {sub.type} | {sub_text} |")
+    return lines
+
+
+def card_for_output(out: Path) -> str:
+    """The card of an existing output folder, from its build.json, package metadata and,
+    when present, `stats/stats.json` and `stats/tokenizer.json`."""
+    manifest = read_manifest(out)
+    licenses = Counter(str(row.get("license") or "unknown") for row in read_packages(out))
+    configured = manifest.config.get("scenarios")
+    if isinstance(configured, list):
+        scenarios = [int(n) for n in configured]
+    else:
+        scenarios = sorted(int(k[3:]) for k in manifest.split_counts if k.startswith("acs"))
+    return render_card(
+        split_counts=manifest.split_counts,
+        scenarios=scenarios,
+        licenses=licenses,
+        inputs=manifest.inputs,
+        config=manifest.config,
+        counts=manifest.counts,
+        drops=manifest.drops,
+        version=manifest.pytorrent_version,
+        stats=load_stats(out),
+        tokenizer=load_tokenizer_stats(out),
+    )
+
+
+def write_card(out: Path) -> Path:
+    """Rewrite `out/README.md` from the folder's own files (see `card_for_output`)."""
+    return write_text(out / "README.md", card_for_output(out))

@@ -140,7 +140,7 @@ def test_revision_pushes_to_a_branch_created_when_missing(
     assert hub.calls[:3] == ["create_repo", "create_branch", "list_repo_tree"]
     assert hub.files(REPO, "v2").items() >= local_files(out).items()
     assert set(hub.files(REPO)) == {".gitattributes"}
-    assert hub.commits[0].message == "Corpus v2 (1/2)"
+    assert hub.commits[0].message == f"Corpus v2 (1/{len(hub.commits)})"
 
 
 def test_private_applies_when_the_repository_is_created(
