@@ -165,6 +165,12 @@ class BuildManifest(_Model):
     drop_examples: dict[str, list[str]] = Field(
         default_factory=dict, description="stage/reason -> a few examples (package:path[:line])"
     )
+    dedup: dict[str, object] | None = Field(
+        None, description="dedup report: groups, clusters, size distributions, examples"
+    )
+    contamination: list[str] = Field(
+        default_factory=list, description="units dropped for benchmark overlap: id, task, how"
+    )
     files: dict[str, FileDigest]
 
 

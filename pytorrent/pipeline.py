@@ -19,10 +19,12 @@ from packaging.version import InvalidVersion, Version
 
 from pytorrent import __version__
 from pytorrent.config import BuildConfig
+from pytorrent.dedup import DedupConfig, find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError, SourceError
 from pytorrent.executor import make_executor
 from pytorrent.extract import EXTRACTOR_VERSION
+from pytorrent.filters import FilterConfig
 from pytorrent.models import BuildManifest, FileDigest, PackageMetadata
 from pytorrent.records import acs_row
 from pytorrent.sources import PackageHandle, parse_source_spec
@@ -98,10 +100,6 @@ def build(config: BuildConfig, progress: ProgressCallback | None = None) -> Buil
     started = time.monotonic()
     drops = Drops()
     notes: list[str] = []
-    if config.filter:
-        notes.append("quality filters are not implemented yet (issue #6): no unit was filtered")
-    if config.dedup:
-        notes.append("deduplication is not implemented yet (issue #6): duplicates were kept")
     handles = collect_packages(config, drops)
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")
@@ -128,7 +126,13 @@ def _extract_all(
     work: Path,
     progress: ProgressCallback | None,
 ) -> list[PackageResult]:
-    settings = TaskSettings(config.categories, config.limits, str(work))
+    settings = TaskSettings(
+        config.categories,
+        config.limits,
+        str(work),
+        filters=FilterConfig() if config.filter else FilterConfig.none(),
+        dedup=DedupConfig(seed=config.seed) if config.dedup else None,
+    )
     executor = make_executor(config.executor, min(config.workers, len(handles)))
     tasks = [(index, handle, settings) for index, handle in enumerate(handles)]
     results: list[PackageResult] = []
@@ -163,6 +167,15 @@ def _write_output(
     for result in results:
         drops.update(result.drops)
     packages: list[PackageMetadata] = [r.metadata for r in results if r.metadata is not None]
+    duplicates: frozenset[str] = frozenset()
+    dedup_report: dict[str, object] | None = None
+    if config.dedup:
+        found = find_duplicates(
+            [r.signatures_path for r in results if r.signatures_path], DedupConfig(seed=config.seed)
+        )
+        duplicates = found.drop_ids()
+        drops.update(found.drops)
+        dedup_report = found.report.to_dict()
     splits = assign_splits([p.name for p in packages], config.seed, config.ratios)
     pairs = {s: ParquetShards(staging / "pairs", s, config.shard_records) for s in SPLITS}
     views = {
@@ -175,10 +188,12 @@ def _write_output(
         for n in (config.scenarios if config.jsonl else ())
         for s in SPLITS
     }
-    total = sum(r.units for r in results)
+    total = sum(r.units for r in results) - len(duplicates)
     written = 0
     kinds: Counter[str] = Counter()
     for result, record in _records_by_package(results):
+        if record["id"] in duplicates:
+            continue
         kinds[str(record["kind"])] += 1
         assert result.metadata is not None
         split = splits[result.metadata.name]
@@ -258,6 +273,8 @@ def _write_output(
         split_counts=split_counts,
         drops=drops.by_stage(),
         drop_examples=drops.examples_by_key(),
+        dedup=dedup_report,
+        contamination=sorted(c for r in results for c in r.contaminated),
         files=dict(sorted(files.items())),
     )
     (staging / "build.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import orjson
 import zstandard
 
+from pytorrent.dedup import DedupConfig, compute_signatures
 from pytorrent.drops import Drops
 from pytorrent.extract import extract_source, script_category
+from pytorrent.filters import (
+    FILTER_STAGE,
+    FilterConfig,
+    UnitFilters,
+    first_lines,
+    is_trivial_package,
+)
 from pytorrent.models import PackageMetadata
 from pytorrent.records import last_commit, unit_record
 from pytorrent.sources.base import PackageHandle, ReadLimits
@@ -29,6 +38,8 @@ class TaskSettings:
     categories: tuple[str, ...]
     limits: ReadLimits
     work_dir: str
+    filters: FilterConfig = field(default_factory=FilterConfig.none)
+    dedup: DedupConfig | None = None
 
 
 @dataclass
@@ -42,6 +53,14 @@ class PackageResult:
     units: int = 0
     files: int = 0
     drops: Drops = field(default_factory=Drops)
+    signatures_path: str | None = None
+    contaminated: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def _unit_filters(config: FilterConfig) -> UnitFilters:
+    """Filters are built once per worker process: decontamination loads a benchmark index."""
+    return UnitFilters(config)
 
 
 def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
@@ -70,7 +89,9 @@ def _process(
 ) -> PackageResult:
     content = handle.read(settings.limits, drops)
     meta = content.metadata
+    filters = _unit_filters(settings.filters)
     records: list[dict[str, object]] = []
+    heads: dict[str, str] = {}
     files = python_bytes = 0
     for raw in content.files:
         example = f"{meta.name}:{raw.path}"
@@ -85,6 +106,11 @@ def _process(
             continue
         files += 1
         python_bytes += len(raw.data)
+        heads[raw.path] = first_lines(text)
+        marker = filters.file_marker(raw.path, heads[raw.path])
+        if marker is not None:  # generated files are dropped before the costly parse
+            drops.add(FILTER_STAGE, f"{marker[0]}_file", example)
+            continue
         file_sha256 = hashlib.sha256(raw.data).hexdigest()
         try:
             units = extract_source(raw.path, text, drops, package=meta.name)
@@ -96,12 +122,33 @@ def _process(
             commit = last_commit(blame, unit.start_line, unit.end_line) if blame else None
             records.append(unit_record(unit, meta, file_sha256, commit))
     records.sort(key=_record_sort_key)
+    trivial = is_trivial_package(records)
+    filtered = filters(records, heads)
+    drops.update(filtered.drops)
+    records = [dict(record) for record in filtered.kept]
     meta = meta.model_copy(
-        update={"python_files": files, "python_bytes": python_bytes, "units": len(records)}
+        update={
+            "python_files": files,
+            "python_bytes": python_bytes,
+            "units": len(records),
+            "trivial": trivial,
+        }
     )
-    path = Path(settings.work_dir) / "units" / f"{index:07d}.jsonl.zst"
+    work = Path(settings.work_dir)
+    path = work / "units" / f"{index:07d}.jsonl.zst"
     write_records(path, records)
-    return PackageResult(index, handle.key, meta, str(path), len(records), files, drops)
+    signatures: str | None = None
+    if settings.dedup is not None and records:
+        batch = compute_signatures(records, settings.dedup, meta)
+        (work / "signatures").mkdir(parents=True, exist_ok=True)
+        signatures = str(batch.write(work / "signatures" / f"{index:07d}.sig.arrow"))
+    contaminated = [
+        f"{c.record_id} {c.benchmark}/{c.task_id} via {c.via} ({c.overlap:.2f})"
+        for c in filtered.contaminated
+    ]
+    return PackageResult(
+        index, handle.key, meta, str(path), len(records), files, drops, signatures, contaminated
+    )
 
 
 def write_records(path: Path, records: list[dict[str, object]]) -> None:

@@ -72,6 +72,25 @@ ALPHA_CORE = '''
 '''
 
 
+_OPERATIONS = ["+", "-", "*", "//", "%", "**", "|", "&", "^", "<<", ">>", "/"]
+
+
+def distinct_core(i: int, name: str) -> str:
+    """ALPHA_CORE with names and operators of its own, so packages are not near duplicates."""
+    op = _OPERATIONS[i % len(_OPERATIONS)]
+    return (
+        ALPHA_CORE.replace("Alpha", name.title())
+        .replace("BASE", f"BASE_{i}")
+        .replace("a + b", f"left_{i} {op} right_{i} + {i}")
+        .replace("add(a, b)", f"add(left_{i}, right_{i})")
+        .replace("a: the first", f"left_{i}: the first")
+        .replace("b: the second", f"right_{i}: the second")
+        .replace("step", f"step_{i}")
+        .replace('"value"', f'"value_{i}"')
+        .replace("self.value", f"self.count_{i}")
+    )
+
+
 def make_site(root: Path, packages: int = 3) -> Path:
     """A site-packages folder with `packages` small packages plus test and init files."""
     site = root / "site-packages"
@@ -83,7 +102,7 @@ def make_site(root: Path, packages: int = 3) -> Path:
             f"1.{i}",
             {
                 f"{name}/__init__.py": f'"""Package {name}."""\nfrom {name}.core import add\n',
-                f"{name}/core.py": ALPHA_CORE.replace("Alpha", name.title()),
+                f"{name}/core.py": distinct_core(i, name),
                 f"{name}/tests/test_core.py": "def test_add():\n    '''Adds.'''\n    assert 1\n",
             },
         )

@@ -61,6 +61,7 @@ def test_manifest_lists_every_file_with_its_digest(built: tuple[Path, Path]) -> 
     assert manifest.counts["packages"] == 12
     assert manifest.drops["select"]["category_test"] == 12
     assert manifest.drops["select"]["category_init"] == 12
+    assert manifest.drops["filter"]["short_code"] == 12  # `add` of every package
     assert "workers" not in manifest.config
 
 
@@ -88,7 +89,8 @@ def test_load_dataset_reads_every_config(built: tuple[Path, Path], tmp_path: Pat
         assert {s: len(d) for s, d in dataset.items()} == splits
     pairs = load_dataset(str(out), "pairs", split="train", cache_dir=str(tmp_path))
     functions = {r["func_name"] for r in pairs if r["kind"] == "function"}
-    assert {"add", "Counter.increment"} <= functions
+    assert "Counter.increment" in functions
+    assert "add" not in functions  # two lines of code: CodeSearchNet's short-code filter
 
 
 def test_same_inputs_give_byte_identical_output_for_any_worker_count(
@@ -130,3 +132,29 @@ def test_bad_arguments_give_one_line_errors(args: list[str], message: str, tmp_p
     result = run_build(*args, "--out", str(tmp_path / "x"))
     assert result.returncode == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_duplicates_across_packages_are_removed_and_counted(tmp_path: Path) -> None:
+    from tests.envs import ALPHA_CORE, install_package
+
+    site = tmp_path / "site-packages"
+    for name in ("dup-a", "dup-b"):  # the same module shipped by two packages
+        install_package(site, name, "1.0", {f"{name.replace('-', '_')}/core.py": ALPHA_CORE})
+    out = tmp_path / "out"
+    result = run_build(f"installed:{site}", "--out", str(out), "--workers", "1", "--no-filter")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "build.json").read_text())
+    assert manifest["counts"]["function_units"] == 2  # add + Counter.increment, once each
+    assert manifest["drops"]["dedup"]["exact_duplicate"] == 4  # 2 functions, 2 comment units
+    ids = {
+        row["repo"]
+        for path in (out / "pairs").glob("*.parquet")
+        for row in pq.read_table(path).to_pylist()
+    }
+    assert len(ids) == 1
+    nodedup = run_build(
+        f"installed:{site}", "--out", str(tmp_path / "all"), "--no-dedup", "--no-filter"
+    )
+    assert nodedup.returncode == 0, nodedup.stderr
+    everything = json.loads((tmp_path / "all" / "build.json").read_text())
+    assert everything["counts"]["function_units"] == 4

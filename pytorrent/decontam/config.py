@@ -1,0 +1,32 @@
+"""Decontamination settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytorrent.decontam.benchmarks import HUMANEVAL, BenchmarkSpec
+from pytorrent.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class DecontamConfig:
+    """Which benchmarks, and how much overlap makes a unit contaminated (docs/dedup.md).
+
+    - text: a unit is contaminated when its docstring, comments or string literals share
+      any `text_ngram`-word n-gram with a benchmark text (prompt docstring, problem text).
+    - code: when its identifier-normalised code tokens cover at least `min_code_coverage`
+      of the distinct `code_ngram`-grams of a benchmark function that has at least
+      `min_code_ngrams` of them (shorter solutions are too generic to tell apart).
+    """
+
+    benchmarks: tuple[BenchmarkSpec, ...] = (HUMANEVAL,)
+    text_ngram: int = 10
+    code_ngram: int = 10
+    min_code_coverage: float = 0.6
+    min_code_ngrams: int = 20
+
+    def __post_init__(self) -> None:
+        if self.text_ngram < 1 or self.code_ngram < 1:
+            raise ConfigError("decontamination n-gram sizes must be >= 1")
+        if not 0.0 < self.min_code_coverage <= 1.0:
+            raise ConfigError("decontamination min_code_coverage must be in (0, 1]")

@@ -1,0 +1,117 @@
+"""An n-gram index of benchmark tasks and the per-unit contamination check.
+
+Benchmark n-grams are 64-bit hashes in sorted numpy arrays with a CSR list of owners (a
+task for text, a code piece for code), so checking a unit is one `searchsorted` of its
+own n-grams: about as cheap as hashing them, and nothing is matched pair by pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from pytorrent.decontam.benchmarks import BenchmarkTask, load_tasks
+from pytorrent.decontam.config import DecontamConfig
+from pytorrent.decontam.normalize import anonymize, string_literals, text_words
+from pytorrent.dedup.hashing import U64, TokenHasher, ngram_hashes
+from pytorrent.dedup.tokens import normalize_code_tokens
+
+Via = Literal["text", "code"]
+
+
+class Contamination(NamedTuple):
+    """A unit that overlaps a benchmark task; `overlap` is the share of the task's n-grams
+    found in the unit (text: of its text n-grams; code: of the matched function's)."""
+
+    record_id: str
+    benchmark: str
+    task_id: str
+    via: Via
+    overlap: float
+
+
+class _Table:
+    """Sorted unique n-gram hashes with the owners of each (CSR)."""
+
+    def __init__(self, grams: list[U64]) -> None:
+        owner = np.repeat(np.arange(len(grams), dtype=np.int64), [g.size for g in grams])
+        pairs = np.unique(
+            np.stack([np.concatenate(grams or [np.empty(0, np.uint64)]), owner.astype(np.uint64)]),
+            axis=1,
+        )
+        self.keys, self.starts = np.unique(pairs[0], return_index=True)
+        self.starts = np.append(self.starts, pairs.shape[1]).astype(np.int64)
+        self.owners = pairs[1].astype(np.int64)
+        self.sizes = np.array([np.unique(g).size for g in grams], dtype=np.int64)
+
+    def hits(self, query: U64) -> npt.NDArray[np.int64]:
+        """Number of distinct query n-grams each owner has."""
+        counts = np.zeros(self.sizes.size, dtype=np.int64)
+        if not query.size or not self.keys.size:
+            return counts
+        query = np.unique(query)
+        where = np.minimum(np.searchsorted(self.keys, query), self.keys.size - 1)
+        where = where[self.keys[where] == query]
+        for position in where.tolist():  # few: most units match nothing
+            counts[self.owners[self.starts[position] : self.starts[position + 1]]] += 1
+        return counts
+
+
+class DecontamIndex:
+    """Benchmark tasks indexed for `check`; build once per worker (it pickles small)."""
+
+    def __init__(self, tasks: Sequence[BenchmarkTask], config: DecontamConfig) -> None:
+        self.config = config
+        self.tasks = list(tasks)
+        self._hasher = TokenHasher()
+        text_grams = []
+        for task in self.tasks:
+            words = text_words(task.texts)
+            # A text shorter than one n-gram is too generic to be evidence.
+            grams = (
+                self._grams(words, config.text_ngram) if len(words) >= config.text_ngram else None
+            )
+            text_grams.append(grams if grams is not None else np.empty(0, np.uint64))
+        self._text = _Table(text_grams)
+        piece_grams, self._piece_task = [], []
+        for number, task in enumerate(self.tasks):
+            for piece in task.pieces:
+                grams = np.unique(self._grams(anonymize(piece), config.code_ngram))
+                if grams.size >= config.min_code_ngrams:
+                    piece_grams.append(grams)
+                    self._piece_task.append(number)
+        self._code = _Table(piece_grams)
+
+    @classmethod
+    def from_config(cls, config: DecontamConfig) -> DecontamIndex:
+        tasks = [task for spec in config.benchmarks for task in load_tasks(spec)]
+        return cls(tasks, config)
+
+    def _grams(self, tokens: Sequence[str], n: int) -> U64:
+        return ngram_hashes(self._hasher(tokens), n)
+
+    def check(self, record: Mapping[str, Any]) -> list[Contamination]:
+        """Benchmark tasks `record` overlaps, best overlap per (task, via); [] when clean."""
+        tokens = normalize_code_tokens(record.get("code_tokens") or ())
+        texts = [str(record.get("docstring") or ""), *map(str, record.get("comments") or ())]
+        texts.extend(string_literals(tokens))
+        found: dict[tuple[int, Via], float] = {}
+        words = text_words(texts)
+        if len(words) >= self.config.text_ngram:
+            counts = self._text.hits(self._grams(words, self.config.text_ngram))
+            for task in np.flatnonzero(counts).tolist():
+                found[(task, "text")] = counts[task] / max(int(self._text.sizes[task]), 1)
+        if tokens:
+            counts = self._code.hits(self._grams(anonymize(tokens), self.config.code_ngram))
+            coverage = counts / np.maximum(self._code.sizes, 1)
+            for piece in np.flatnonzero(coverage >= self.config.min_code_coverage).tolist():
+                key: tuple[int, Via] = (self._piece_task[piece], "code")
+                found[key] = max(found.get(key, 0.0), float(coverage[piece]))
+        record_id = str(record.get("id", ""))
+        return sorted(
+            Contamination(record_id, self.tasks[t].benchmark, self.tasks[t].task_id, via, share)
+            for (t, via), share in found.items()
+        )

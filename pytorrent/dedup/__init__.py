@@ -1,0 +1,48 @@
+"""Exact and near deduplication of units (DESIGN.md §5).
+
+Worker side, per package::
+
+    batch = compute_signatures(kept_records, config, package_metadata, hasher=hasher)
+    batch.write(work_dir / f"{package_key}.sig.arrow")
+
+Driver side, once over all packages::
+
+    result = find_duplicates(sorted(work_dir.glob("*.sig.arrow")), config)
+    drop = result.drop_ids()          # ids to leave out when writing
+    drops.update(result.drops)        # counted under stage "dedup"
+    report = result.report.to_dict()  # for build.json / stats
+
+See docs/dedup.md for the keeper rule, the memory budget and measured quality.
+"""
+
+from pytorrent.dedup.clusters import (
+    ClusterExample,
+    ClusterReport,
+    DedupResult,
+    Duplicate,
+    find_duplicates,
+    jaccard,
+)
+from pytorrent.dedup.config import DedupConfig
+from pytorrent.dedup.hashing import TokenHasher
+from pytorrent.dedup.keeper import keeper_key
+from pytorrent.dedup.signatures import SignatureBatch, compute_signatures
+from pytorrent.dedup.store import SignatureStore
+from pytorrent.dedup.tokens import anonymize, normalize_code_tokens
+
+__all__ = [
+    "ClusterExample",
+    "ClusterReport",
+    "DedupConfig",
+    "DedupResult",
+    "Duplicate",
+    "SignatureBatch",
+    "SignatureStore",
+    "TokenHasher",
+    "anonymize",
+    "compute_signatures",
+    "find_duplicates",
+    "jaccard",
+    "keeper_key",
+    "normalize_code_tokens",
+]

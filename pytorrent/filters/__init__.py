@@ -1,0 +1,38 @@
+"""Quality filters and decontamination of units, each counted by name (DESIGN.md §1).
+
+In a worker, per package::
+
+    filters = UnitFilters(config)   # once per worker (loads the benchmark index)
+    if filters.file_marker(path, first_lines(text)): ...   # skip a generated file early
+    result = filters(records, file_heads={path: first_lines(text), ...})
+    result.kept, result.drops, result.contaminated
+
+`FilterConfig.none()` is `--no-filter`. `is_trivial_package(records)` gives the
+per-package trivial flag. docs/dedup.md documents every filter with measured effects.
+"""
+
+from pytorrent.filters.config import SWITCHES, FilterConfig
+from pytorrent.filters.generated import first_lines, generated_marker
+from pytorrent.filters.runner import (
+    DECONTAM_STAGE,
+    FILTER_STAGE,
+    FilterResult,
+    UnitFilters,
+    filter_records,
+)
+from pytorrent.filters.trivial import PackageSize, is_trivial_package, package_size
+
+__all__ = [
+    "DECONTAM_STAGE",
+    "FILTER_STAGE",
+    "SWITCHES",
+    "FilterConfig",
+    "FilterResult",
+    "PackageSize",
+    "UnitFilters",
+    "filter_records",
+    "first_lines",
+    "generated_marker",
+    "is_trivial_package",
+    "package_size",
+]

@@ -1,0 +1,79 @@
+"""Filter configuration: every filter can be switched off and tuned; `none()` is --no-filter."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from pytorrent.decontam.config import DecontamConfig
+from pytorrent.errors import ConfigError
+
+#: The on/off switches, in the order the runner applies them (first match counts).
+SWITCHES = (
+    "generated",
+    "commented_out_code",
+    "empty_body",
+    "short_docstring",
+    "short_comment",
+    "short_code",
+    "long_lines",
+    "low_alphanumeric",
+    "decontaminate",
+)
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    """Which unit filters run and their thresholds (rationale in each filter's module).
+
+    Everything is on by default: each filter removes what a user of an NL-code corpus
+    would not want (docs/dedup.md lists what each removed on real packages).
+    """
+
+    generated: bool = True
+    generated_head_lines: int = 30
+    commented_out_code: bool = True
+    empty_body: bool = True
+    short_docstring: bool = True
+    min_docstring_tokens: int = 3
+    require_docstring: bool = False
+    short_comment: bool = True
+    min_comment_tokens: int = 3
+    short_code: bool = True
+    min_code_lines: int = 3
+    min_comment_code_lines: int = 1
+    long_lines: bool = True
+    max_line_length: int = 1000
+    max_mean_line_length: float = 100.0
+    mean_line_min_lines: int = 5
+    low_alphanumeric: bool = True
+    min_alphanumeric_fraction: float = 0.25
+    decontaminate: bool = True
+    decontam: DecontamConfig = field(default_factory=DecontamConfig)
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+                raise ConfigError(f"filter setting {item.name} must be >= 0, got {value}")
+        if self.min_alphanumeric_fraction > 1:
+            raise ConfigError("filter setting min_alphanumeric_fraction must be <= 1")
+
+    @classmethod
+    def none(cls) -> FilterConfig:
+        """Every filter off (`--no-filter`)."""
+        return cls(**dict.fromkeys(SWITCHES, False))  # type: ignore[arg-type]
+
+    def enabled(self) -> list[str]:
+        """Names of the filters that run, in order."""
+        return [name for name in SWITCHES if getattr(self, name)]
+
+    def without(self, *names: str) -> FilterConfig:
+        """A copy with the named filters switched off."""
+        unknown = set(names) - set(SWITCHES)
+        if unknown:
+            raise ConfigError(f"unknown filters {sorted(unknown)}; known: {', '.join(SWITCHES)}")
+        return replace(self, **dict.fromkeys(names, False))  # type: ignore[arg-type]
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain mapping for build.json."""
+        return asdict(self)
