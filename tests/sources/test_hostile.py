@@ -311,3 +311,39 @@ def test_files_reach_the_decoder_which_decodes_or_names_the_reason(outcome: Outc
         with pytest.raises(UndecodableFile) as caught:
             decode_python_source(files[path])
         assert caught.value.reason == reason
+
+
+@pytest.mark.slow
+def test_a_build_over_the_hostile_inbox_succeeds_and_keeps_the_healthy_units(
+    tmp_path: Path,
+) -> None:
+    import json
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    build_inbox(inbox)
+    out = tmp_path / "out"
+    before = _tree(inbox)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytorrent", "build", f"dir:{inbox}", "--out", str(out),
+         "--categories", "all", "--no-filter", "--no-dedup", "--workers", "2", "--quiet"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = [
+        row for path in sorted((out / "pairs").glob("*.parquet"))
+        for row in pq.read_table(path).to_pylist()
+    ]  # fmt: skip
+    healthy = {row["func_name"] for row in rows if row["repo"] == "healthy"}
+    assert healthy == {"double", "café"}
+    manifest = json.loads((out / "build.json").read_text())
+    assert manifest["drops"]["source"], manifest["drops"]
+    assert manifest["drops"]["extract"]["syntax_error"] >= 1  # the Python 2 package
+    assert _tree(inbox) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["inbox", "out"]  # no stray folders
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    assert children < 2 * 1024**3
