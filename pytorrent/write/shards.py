@@ -31,20 +31,24 @@ DICTIONARY_COLUMNS = [
 ]  # fmt: skip
 
 _STRINGS = pa.list_(pa.string())
+#: CodeSearchNet's fields, first in both schemas, in CodeSearchNet's order.
+CODESEARCHNET_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("repo", pa.string()),
+    ("path", pa.string()),
+    ("func_name", pa.string()),
+    ("original_string", pa.string()),
+    ("language", pa.string()),
+    ("code", pa.string()),
+    ("code_tokens", _STRINGS),
+    ("docstring", pa.string()),
+    ("docstring_tokens", _STRINGS),
+    ("sha", pa.string()),
+    ("partition", pa.string()),
+    ("url", pa.string()),
+]
 PAIR_SCHEMA = pa.schema(
     [
-        ("repo", pa.string()),
-        ("path", pa.string()),
-        ("func_name", pa.string()),
-        ("original_string", pa.string()),
-        ("language", pa.string()),
-        ("code", pa.string()),
-        ("code_tokens", _STRINGS),
-        ("docstring", pa.string()),
-        ("docstring_tokens", _STRINGS),
-        ("sha", pa.string()),
-        ("partition", pa.string()),
-        ("url", pa.string()),
+        *CODESEARCHNET_FIELDS,
         ("id", pa.string()),
         ("kind", pa.string()),
         ("docstring_summary", pa.string()),
@@ -87,18 +91,7 @@ PAIR_SCHEMA = pa.schema(
 
 ACS_SCHEMA = pa.schema(
     [
-        ("repo", pa.string()),
-        ("path", pa.string()),
-        ("func_name", pa.string()),
-        ("original_string", pa.string()),
-        ("language", pa.string()),
-        ("code", pa.string()),
-        ("code_tokens", _STRINGS),
-        ("docstring", pa.string()),
-        ("docstring_tokens", _STRINGS),
-        ("sha", pa.string()),
-        ("partition", pa.string()),
-        ("url", pa.string()),
+        *CODESEARCHNET_FIELDS,
         ("id", pa.string()),
         ("kind", pa.string()),
         ("acs", pa.int8()),
