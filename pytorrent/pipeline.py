@@ -25,16 +25,16 @@ from pytorrent.errors import OutputError, SourceError
 from pytorrent.executor import make_executor
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
-from pytorrent.models import BuildManifest, FileDigest, PackageMetadata
-from pytorrent.records import acs_row
+from pytorrent.models import BuildManifest, PackageMetadata, Split
 from pytorrent.sources import PackageHandle, parse_source_spec
-from pytorrent.split import SPLITS, assign_splits
+from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
 from pytorrent.tasks import PackageResult, TaskSettings, process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
-from pytorrent.write.atomic import replace_folder, sha256_file
+from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import render_card
-from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards, write_jsonl_gz
+from pytorrent.write.corpus import digest, write_shards
+from pytorrent.write.shards import write_jsonl_gz
 
 LIBRARIES = (
     "libcst", "radon", "datasketch", "orjson", "zstandard", "datasets", "pyarrow",
@@ -177,55 +177,30 @@ def _write_output(
         drops.update(found.drops)
         dedup_report = found.report.to_dict()
     splits = assign_splits([p.name for p in packages], config.seed, config.ratios)
-    pairs = {s: ParquetShards(staging / "pairs", s, config.shard_records) for s in SPLITS}
-    views = {
-        (n, s): ParquetShards(staging / f"acs{n}", s, config.shard_records, ACS_SCHEMA)
-        for n in config.scenarios
-        for s in SPLITS
-    }
-    exports = {
-        (n, s): JsonlGzShards(staging / "csn" / f"acs{n}", s, config.shard_records)
-        for n in (config.scenarios if config.jsonl else ())
-        for s in SPLITS
-    }
     total = sum(r.units for r in results) - len(duplicates)
-    written = 0
-    kinds: Counter[str] = Counter()
-    for result, record in _records_by_package(results):
-        if record["id"] in duplicates:
-            continue
-        kinds[str(record["kind"])] += 1
-        assert result.metadata is not None
-        split = splits[result.metadata.name]
-        record["partition"] = split
-        pairs[split].write(record)
-        for n in config.scenarios:
-            row = acs_row(record, n)
-            if row is not None:
-                views[(n, split)].write(row)
-                if exports:
-                    exports[(n, split)].write(row)
-        written += 1
-        if progress and written % 5000 == 0:
-            progress("write", written, total, written)
-    if progress:
-        progress("write", written, total, written)
-    files: dict[str, FileDigest] = {}
-    split_counts: dict[str, dict[str, int]] = {"pairs": {}}
-    for split, writer in pairs.items():
-        split_counts["pairs"][split] = writer.count
-        for path, n in writer.finish().items():
-            files[path.relative_to(staging).as_posix()] = _digest(path, n)
-    for (n, split), writer in views.items():
-        split_counts.setdefault(f"acs{n}", {})[split] = writer.count
-        for path, count in writer.finish().items():
-            files[path.relative_to(staging).as_posix()] = _digest(path, count)
-    for export in exports.values():
-        for path, count in export.finish().items():
-            files[path.relative_to(staging).as_posix()] = _digest(path, count)
+
+    def rows() -> Iterator[tuple[Split, dict[str, object]]]:
+        for result, record in _records_by_package(results):
+            if record["id"] not in duplicates:
+                assert result.metadata is not None
+                yield splits[result.metadata.name], record
+
+    def on_record(count: int) -> None:
+        if progress and (count % 5000 == 0 or count == total):
+            progress("write", count, total, count)
+
+    written = write_shards(
+        rows(),
+        staging,
+        scenarios=config.scenarios,
+        shard_records=config.shard_records,
+        jsonl=config.jsonl,
+        on_record=on_record,
+    )
+    files, split_counts, kinds = written.files, written.split_counts, written.kinds
     package_rows = [p.model_dump(mode="json") for p in sorted(packages, key=lambda p: p.name)]
     packages_path = staging / "packages" / "packages.jsonl.gz"
-    files["packages/packages.jsonl.gz"] = _digest(
+    files["packages/packages.jsonl.gz"] = digest(
         packages_path, write_jsonl_gz(packages_path, package_rows)
     )
     licenses = Counter(p.license or "unknown" for p in packages)
@@ -245,10 +220,10 @@ def _write_output(
             notes.append(f"tokenizer not trained: {exc}")
         else:
             for path in trained.files:
-                files[path.relative_to(staging).as_posix()] = _digest(path, None)
+                files[path.relative_to(staging).as_posix()] = digest(path, None)
     corpus_stats = write_stats(staging, drops=drops.by_stage())
     for path in corpus_stats.files:
-        files[path.relative_to(staging).as_posix()] = _digest(path, None)
+        files[path.relative_to(staging).as_posix()] = digest(path, None)
     card = render_card(
         stats=corpus_stats.stats,
         tokenizer=corpus_stats.tokenizer,
@@ -262,7 +237,7 @@ def _write_output(
         version=__version__,
     )
     (staging / "README.md").write_text(card, encoding="utf-8")
-    files["README.md"] = _digest(staging / "README.md", None)
+    files["README.md"] = digest(staging / "README.md", None)
     manifest = BuildManifest(
         pytorrent_version=__version__,
         extractor_version=EXTRACTOR_VERSION,
@@ -279,7 +254,3 @@ def _write_output(
     )
     (staging / "build.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return manifest
-
-
-def _digest(path: Path, records: int | None) -> FileDigest:
-    return FileDigest(sha256=sha256_file(path), bytes=path.stat().st_size, records=records)

@@ -158,3 +158,39 @@ def test_duplicates_across_packages_are_removed_and_counted(tmp_path: Path) -> N
     assert nodedup.returncode == 0, nodedup.stderr
     everything = json.loads((tmp_path / "all" / "build.json").read_text())
     assert everything["counts"]["function_units"] == 4
+
+
+def test_dedup_command_rededups_an_existing_output_in_place(tmp_path: Path) -> None:
+    from pytorrent.publish import verify_folder
+    from tests.envs import ALPHA_CORE, install_package
+
+    site = tmp_path / "site-packages"
+    for name in ("dup-a", "dup-b", "other"):
+        core = ALPHA_CORE if name != "other" else ALPHA_CORE.replace("a + b", "a * b * 7 - 1")
+        install_package(site, name, "1.0", {f"{name.replace('-', '_')}/core.py": core})
+    out = tmp_path / "out"
+    built = run_build(
+        f"installed:{site}", "--out", str(out), "--no-dedup", "--no-filter", "--jsonl"
+    )
+    assert built.returncode == 0, built.stderr
+    before = json.loads((out / "build.json").read_text())
+    result = subprocess.run(
+        [sys.executable, "-m", "pytorrent", "dedup", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    after = json.loads((out / "build.json").read_text())
+    # dup-b repeats all 4 units of dup-a; `other` repeats its comment block and `increment`.
+    assert after["drops"]["dedup"]["exact_duplicate"] == 6
+    assert after["counts"]["units"] == before["counts"]["units"] - 6
+    assert sum(after["split_counts"]["pairs"].values()) == after["counts"]["units"]
+    verify_folder(out)  # every file listed with its digest, card configs resolve
+    total = 0
+    for split, n in after["split_counts"]["pairs"].items():
+        if n:
+            total += len(
+                load_dataset(str(out), "pairs", split=split, cache_dir=str(tmp_path / "c"))
+            )
+    assert total == after["counts"]["units"]
+    assert list((out / "csn" / "acs4").glob("*.jsonl.gz"))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

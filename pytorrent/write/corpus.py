@@ -1,0 +1,82 @@
+"""Writing the sharded configs of an output folder from records in their final order.
+
+Shared by `build` and by `dedup` on an existing output, so both lay out `pairs/`, `acs{N}/`
+and `csn/` identically.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pytorrent.models import FileDigest, Split
+from pytorrent.records import acs_row
+from pytorrent.split import SPLITS
+from pytorrent.write.atomic import sha256_file
+from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards
+
+
+def digest(path: Path, records: int | None) -> FileDigest:
+    return FileDigest(sha256=sha256_file(path), bytes=path.stat().st_size, records=records)
+
+
+@dataclass
+class WrittenShards:
+    """What `write_shards` wrote: files by relative path, records per config and split."""
+
+    files: dict[str, FileDigest] = field(default_factory=dict)
+    split_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    kinds: Counter[str] = field(default_factory=Counter)
+
+
+def write_shards(
+    rows: Iterable[tuple[Split, dict[str, object]]],
+    folder: Path,
+    *,
+    scenarios: Sequence[int],
+    shard_records: int,
+    jsonl: bool,
+    on_record: Callable[[int], None] | None = None,
+) -> WrittenShards:
+    """Write (split, record) pairs, in order, as pairs + one view per scenario (+ csn/)."""
+    pairs = {s: ParquetShards(folder / "pairs", s, shard_records) for s in SPLITS}
+    views = {
+        (n, s): ParquetShards(folder / f"acs{n}", s, shard_records, ACS_SCHEMA)
+        for n in scenarios
+        for s in SPLITS
+    }
+    exports = {
+        (n, s): JsonlGzShards(folder / "csn" / f"acs{n}", s, shard_records)
+        for n in (scenarios if jsonl else ())
+        for s in SPLITS
+    }
+    written = WrittenShards()
+    for count, (split, record) in enumerate(rows, start=1):
+        written.kinds[str(record["kind"])] += 1
+        record["partition"] = split
+        pairs[split].write(record)
+        for n in scenarios:
+            row = acs_row(record, n)
+            if row is not None:
+                views[(n, split)].write(row)
+                if exports:
+                    exports[(n, split)].write(row)
+        if on_record:
+            on_record(count)
+    written.split_counts["pairs"] = {}
+    for split, writer in pairs.items():
+        written.split_counts["pairs"][split] = writer.count
+        _finish(writer, folder, written)
+    for (n, split), view in views.items():
+        written.split_counts.setdefault(f"acs{n}", {})[split] = view.count
+        _finish(view, folder, written)
+    for export in exports.values():
+        _finish(export, folder, written)
+    return written
+
+
+def _finish(writer: ParquetShards | JsonlGzShards, folder: Path, written: WrittenShards) -> None:
+    for path, records in writer.finish().items():
+        written.files[path.relative_to(folder).as_posix()] = digest(path, records)
