@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pytorrent.dedup import DedupConfig
 from pytorrent.extract.categories import ALL_CATEGORIES
 from pytorrent.records import ALL_SCENARIOS
 from pytorrent.sources.base import ReadLimits
@@ -38,6 +39,10 @@ class BuildConfig(BaseModel):
     dedup: bool = True
     ratios: tuple[float, float, float] = DEFAULT_RATIOS
     shard_records: int = Field(50_000, ge=1)
+    dedup_threshold: float = Field(0.85, gt=0, le=1, description="MinHash Jaccard threshold")
+    dedup_anonymize: bool = Field(
+        False, description="shingle identifier-anonymised tokens (catches renamed copies)"
+    )
     tokenizer: bool = Field(False, description="train a byte-level BPE tokenizer (tokenizer/)")
     vocab_size: int = Field(56_000, ge=260, description="tokenizer vocabulary size")
     jsonl: bool = Field(False, description="also write CodeSearchNet jsonl.gz views to csn/")
@@ -63,6 +68,11 @@ class BuildConfig(BaseModel):
     @classmethod
     def _valid_ratios(cls, value: tuple[float, float, float]) -> tuple[float, float, float]:
         return validate_ratios(value)
+
+    def dedup_config(self) -> DedupConfig:
+        return DedupConfig(
+            seed=self.seed, threshold=self.dedup_threshold, anonymize=self.dedup_anonymize
+        )
 
     @property
     def limits(self) -> ReadLimits:

@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from pytorrent import __version__
 from pytorrent.config import BuildConfig
-from pytorrent.dedup import DedupConfig, find_duplicates
+from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError, SourceError
 from pytorrent.executor import make_executor
@@ -131,7 +131,7 @@ def _extract_all(
         config.limits,
         str(work),
         filters=FilterConfig() if config.filter else FilterConfig.none(),
-        dedup=DedupConfig(seed=config.seed) if config.dedup else None,
+        dedup=config.dedup_config() if config.dedup else None,
     )
     executor = make_executor(config.executor, min(config.workers, len(handles)))
     tasks = [(index, handle, settings) for index, handle in enumerate(handles)]
@@ -171,7 +171,7 @@ def _write_output(
     dedup_report: dict[str, object] | None = None
     if config.dedup:
         found = find_duplicates(
-            [r.signatures_path for r in results if r.signatures_path], DedupConfig(seed=config.seed)
+            [r.signatures_path for r in results if r.signatures_path], config.dedup_config()
         )
         duplicates = found.drop_ids()
         drops.update(found.drops)

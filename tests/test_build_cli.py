@@ -194,3 +194,30 @@ def test_dedup_command_rededups_an_existing_output_in_place(tmp_path: Path) -> N
     assert total == after["counts"]["units"]
     assert list((out / "csn" / "acs4").glob("*.jsonl.gz"))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_dedup_anonymize_catches_copies_with_renamed_locals(tmp_path: Path) -> None:
+    from tests.envs import install_package
+
+    original = '''
+    def scale(values, factor):
+        """Multiply every value by factor and drop the negative results."""
+        result = []
+        for value in values:
+            scaled = value * factor
+            if scaled >= 0:
+                result.append(scaled)
+        return result
+    '''
+    renamed = original.replace("values", "items").replace("value", "item")
+    renamed = renamed.replace("scaled", "product").replace("result", "kept")
+    site = tmp_path / "site-packages"
+    install_package(site, "orig", "1.0", {"orig/core.py": original})
+    install_package(site, "copy", "1.0", {"copy/core.py": renamed})
+    counts = {}
+    for flags in ([], ["--dedup-anonymize", "--dedup-threshold", "0.8"]):
+        out = tmp_path / ("anon" if flags else "raw")
+        result = run_build(f"installed:{site}", "--out", str(out), "--no-filter", *flags)
+        assert result.returncode == 0, result.stderr
+        counts[bool(flags)] = json.loads((out / "build.json").read_text())["counts"]["units"]
+    assert counts == {False: 2, True: 1}

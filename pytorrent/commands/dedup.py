@@ -39,8 +39,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=DedupConfig.threshold,
         help="MinHash Jaccard threshold (default: 0.85)",
     )
-    parser.add_argument("--num-perm", type=int, default=DedupConfig.num_perm,
-                        help="MinHash permutations (default: 256)")  # fmt: skip
+    parser.add_argument(
+        "--num-perm",
+        type=int,
+        default=DedupConfig.num_perm,
+        help="MinHash permutations (default: 256)",
+    )
+    parser.add_argument("--anonymize", action="store_true",
+                        help="shingle tokens with local names anonymised (see docs/dedup.md)")  # fmt: skip
 
 
 def _pairs(out: Path) -> Iterator[tuple[Split, dict[str, object]]]:
@@ -144,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.threshold <= 1:
         raise ConfigError("--threshold must be in (0, 1]")
     manifest = dedup_output(
-        args.out.resolve(), DedupConfig(threshold=args.threshold, num_perm=args.num_perm)
+        args.out.resolve(),
+        DedupConfig(threshold=args.threshold, num_perm=args.num_perm, anonymize=args.anonymize),
     )
     report = manifest.dedup or {}
     print(
