@@ -24,11 +24,7 @@ class Drops:
         key = (stage, reason)
         self.counts[key] += n
         if example:
-            kept = self.examples.setdefault(key, [])
-            if example not in kept:
-                kept.append(example)
-                kept.sort()
-                del kept[MAX_EXAMPLES:]
+            self.add_example(key, example)
 
     def update(self, other: Drops) -> None:
         self.counts.update(other.counts)
@@ -55,18 +51,3 @@ class Drops:
 
     def examples_by_key(self) -> dict[str, list[str]]:
         return {f"{s}/{r}": list(ex) for (s, r), ex in sorted(self.examples.items()) if ex}
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "counts": [[s, r, n] for (s, r), n in sorted(self.counts.items())],
-            "examples": [[s, r, ex] for (s, r), ex in sorted(self.examples.items())],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Drops:
-        drops = cls()
-        for s, r, n in data.get("counts", []):  # type: ignore[attr-defined]
-            drops.counts[(s, r)] += n
-        for s, r, ex in data.get("examples", []):  # type: ignore[attr-defined]
-            drops.examples[(s, r)] = list(ex)
-        return drops

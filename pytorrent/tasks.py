@@ -8,9 +8,11 @@ the corpus in memory. A failure inside one package fails only that package, coun
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import orjson
 import zstandard
@@ -161,7 +163,7 @@ def write_records(path: Path, records: list[dict[str, object]]) -> None:
     tmp.replace(path)
 
 
-def read_records(path: str | Path):  # type: ignore[no-untyped-def]
+def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
     """Stream the records a task wrote."""
     decompressor = zstandard.ZstdDecompressor()
     with Path(path).open("rb") as raw, decompressor.stream_reader(raw) as reader:

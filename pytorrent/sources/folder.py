@@ -18,8 +18,7 @@ from pytorrent.drops import Drops
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile, ReadLimits
 from pytorrent.sources.members import Member, MemberError, MemberKind
-from pytorrent.sources.metadata import metadata_from_message
-from pytorrent.sources.project import is_tree_metadata_path, tree_metadata
+from pytorrent.sources.project import fallback_metadata, is_tree_metadata_path, tree_metadata
 from pytorrent.sources.reader import STAGE, read_named_files, read_python_files
 
 #: Folders of a project that hold no package code of its own (VCS data, caches).
@@ -151,13 +150,8 @@ class FolderPackage(PackageHandle):
         metadata = self.peek_metadata(limits)
         if metadata is None:
             drops.add(STAGE, "no_metadata", self.label)
-            metadata = metadata_from_message(
-                {},
-                source="folder",
-                purl_type="generic",
-                fallback_name=self.name,
-                fallback_version=self.version,
-                source_file=self.label,
+            metadata = fallback_metadata(
+                source="folder", name=self.name, version=self.version, label=self.label
             )
         return PackageContent(metadata=metadata, files=self._files(limits, drops))
 

@@ -32,8 +32,7 @@ from pytorrent.sources.base import (
     Source,
 )
 from pytorrent.sources.members import ArchiveError, Member, MemberError
-from pytorrent.sources.metadata import metadata_from_message
-from pytorrent.sources.project import is_tree_metadata_path, tree_metadata
+from pytorrent.sources.project import fallback_metadata, is_tree_metadata_path, tree_metadata
 from pytorrent.sources.reader import STAGE, read_named_files, read_python_files
 
 _ENV = {
@@ -249,13 +248,11 @@ class GitPackage(PackageHandle):
         metadata = self.peek_metadata(limits)
         if metadata is None:
             drops.add(STAGE, "no_metadata", self.label)
-            metadata = metadata_from_message(
-                {},
+            metadata = fallback_metadata(
                 source="git",
-                purl_type="generic",
-                fallback_name=self.name,
-                fallback_version=self.version,
-                source_file=self.label,
+                name=self.name,
+                version=self.version,
+                label=self.label,
                 upload_time=self.commit_date,
             )
         files = self._files(limits, drops)

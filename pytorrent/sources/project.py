@@ -166,3 +166,18 @@ def tree_metadata(
         fallback_version=fallback_version,
         **extra,
     )
+
+
+def fallback_metadata(
+    *, source: str, name: str, version: str, label: str, upload_time: str | None = None
+) -> PackageMetadata:
+    """Metadata of a project tree that declares none: its name, version and folder name."""
+    return metadata_from_message(
+        {},
+        source=source,
+        purl_type="generic",
+        fallback_name=name,
+        fallback_version=version,
+        source_file=label,
+        upload_time=upload_time,
+    )
