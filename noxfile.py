@@ -24,8 +24,8 @@ def dev_requirement(name: str) -> str:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite (slow tests included; pass `-- -m "not slow"` to skip them)."""
-    session.install("-e", ".[dev]")
-    session.run("pytest", "-n", "auto", "--durations=15", *session.posargs)
+    session.install("-e", ".[dev,dask]")
+    session.run("pytest", "-n", "auto", "--dist", "loadgroup", "--durations=15", *session.posargs)
 
 
 @nox.session

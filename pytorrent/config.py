@@ -21,6 +21,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Settings that say where and how a build runs, not what it produces (kept out of build.json).
+RUN_ONLY_FIELDS = ("out", "workers", "executor", "scheduler", "work", "keep_work", "sources")
+
+
 class BuildConfig(BaseModel):
     """Settings of `pytorrent build`. Fields that cannot change the output (where it goes,
     how many workers) stay out of `build.json`, so equal inputs give byte-identical files."""
@@ -32,7 +36,12 @@ class BuildConfig(BaseModel):
     scenarios: tuple[int, ...] = ALL_SCENARIOS
     categories: tuple[str, ...] = ("core",)
     workers: int = Field(default_factory=default_workers, ge=1)
-    executor: str = "local"
+    executor: str = Field("local", description="local, inline or dask")
+    scheduler: str | None = Field(None, description="Dask scheduler address (executor dask)")
+    work: Path | None = Field(
+        None, description="work folder: task cache + staging (default: .OUT.work beside OUT)"
+    )
+    keep_work: bool = Field(False, description="keep the default work folder after success")
     seed: int = 0
     limit: int | None = Field(None, ge=1)
     filter: bool = True
@@ -80,5 +89,5 @@ class BuildConfig(BaseModel):
 
     def manifest_config(self) -> dict[str, object]:
         """The settings that determine the output, as recorded in build.json."""
-        data = self.model_dump(mode="json", exclude={"out", "workers", "executor", "sources"})
+        data = self.model_dump(mode="json", exclude=set(RUN_ONLY_FIELDS))
         return dict(sorted(data.items()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_EXAMPLES = 5
 
@@ -48,6 +49,22 @@ class Drops:
         for (stage, reason), n in sorted(self.counts.items()):
             nested.setdefault(stage, {})[reason] = n
         return nested
+
+    def to_json(self) -> dict[str, list[list[object]]]:
+        """A JSON-ready form that `from_json` restores exactly (for cached task results)."""
+        return {
+            "counts": [[s, r, n] for (s, r), n in sorted(self.counts.items())],
+            "examples": [[s, r, list(ex)] for (s, r), ex in sorted(self.examples.items())],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[list[Any]]]) -> Drops:
+        drops = cls()
+        for stage, reason, n in data["counts"]:
+            drops.counts[(str(stage), str(reason))] = int(n)
+        for stage, reason, examples in data["examples"]:
+            drops.examples[(str(stage), str(reason))] = [str(e) for e in examples]
+        return drops
 
     def examples_by_key(self) -> dict[str, list[str]]:
         return {f"{s}/{r}": list(ex) for (s, r), ex in sorted(self.examples.items()) if ex}

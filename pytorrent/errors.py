@@ -5,6 +5,7 @@ PytorrentError
 ├── SourceError          a SOURCE cannot be read at all (bad path, unknown form)
 ├── MissingExtraError    install the named extra
 └── OutputError          the output folder is unusable or incomplete
+    └── WorkFolderBusyError  another build is using the work folder: wait, or pick another
 """
 
 from __future__ import annotations
@@ -39,3 +40,7 @@ class OutputError(PytorrentError):
 
 class HubError(PytorrentError):
     """The Hub refused or failed a request; the message says what to do next."""
+
+
+class WorkFolderBusyError(OutputError):
+    """Another running build holds the work folder's lock."""

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -22,15 +22,17 @@ from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError, SourceError
-from pytorrent.executor import make_executor
+from pytorrent.executor import OnMessage, Task, make_executor
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
 from pytorrent.models import BuildManifest, PackageMetadata, Split
-from pytorrent.sources import PackageHandle, parse_source_spec
+from pytorrent.results import PackageResult, failed_result
+from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
-from pytorrent.tasks import PackageResult, TaskSettings, process_package, read_records
+from pytorrent.tasks import TaskSettings, process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
+from pytorrent.workdir import WorkFolder, default_work_dir
 from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
@@ -52,6 +54,26 @@ class BuildReport:
     manifest: BuildManifest
     seconds: float
     notes: list[str] = field(default_factory=list)
+    run: RunStats = field(default_factory=lambda: RunStats())
+
+
+@dataclass
+class RunStats:
+    """How this run went (never part of the output, which must not depend on it)."""
+
+    packages: int = 0
+    reused: int = 0  # packages whose cached result a previous run left in the work folder
+    failed: int = 0
+    extract_seconds: float = 0.0
+    worker_peak_rss: dict[str, int] = field(default_factory=dict)  # worker -> bytes
+
+    def add(self, result: PackageResult) -> None:
+        self.packages += 1
+        self.reused += result.reused
+        self.failed += result.metadata is None
+        if result.worker:
+            peak = self.worker_peak_rss.get(result.worker, 0)
+            self.worker_peak_rss[result.worker] = max(peak, result.peak_rss_bytes)
 
 
 def _version_key(version: str) -> tuple[int, Version | str]:
@@ -61,11 +83,14 @@ def _version_key(version: str) -> tuple[int, Version | str]:
         return (0, version)
 
 
-def collect_packages(config: BuildConfig, drops: Drops) -> list[PackageHandle]:
+def collect_packages(
+    config: BuildConfig, drops: Drops, sources: Sequence[Source] | None = None
+) -> list[PackageHandle]:
     """Every package of every source, one per name (the newest version), in name order."""
     newest: dict[str, PackageHandle] = {}
-    for spec in config.sources:
-        source = parse_source_spec(spec)
+    if sources is None:
+        sources = [parse_source_spec(spec) for spec in config.sources]
+    for source in sources:
         for handle in source.packages(drops):
             kept = newest.get(handle.name)
             if kept is None:
@@ -94,56 +119,97 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def build(config: BuildConfig, progress: ProgressCallback | None = None) -> BuildReport:
+def build(
+    config: BuildConfig,
+    progress: ProgressCallback | None = None,
+    *,
+    sources: Sequence[Source] | None = None,
+    on_message: OnMessage | None = None,
+) -> BuildReport:
     """Build a corpus into `config.out`; returns the report. Raises PytorrentError subclasses
-    only when the build as a whole cannot proceed (no packages, unusable output folder)."""
+    only when the build as a whole cannot proceed (no packages, unusable output folder).
+
+    `sources` replaces the parsing of `config.sources` (for Source objects made in Python);
+    `on_message` receives one-line notices (a Dask dashboard link, a restarted pool).
+    Per-package results are cached in the work folder (`config.work`, default beside the
+    output), so an interrupted build re-run with the same settings resumes where it was.
+    """
     started = time.monotonic()
     drops = Drops()
     notes: list[str] = []
-    handles = collect_packages(config, drops)
+    handles = collect_packages(config, drops, sources)
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")
     out = config.out.resolve()
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out} exists and is not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.work-", dir=out.parent))
-    try:
-        results = _extract_all(config, handles, work, progress)
-        manifest = _write_output(config, results, drops, staging, progress, notes)
-        replace_folder(staging, out)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return BuildReport(out, manifest, time.monotonic() - started, notes)
+    work_root = (config.work or default_work_dir(out)).resolve()
+    run = RunStats()
+    with WorkFolder(work_root) as work:
+        staging = _staging_folder(work, out)
+        try:
+            extract_started = time.monotonic()
+            results = _extract_all(config, handles, work, progress, run, on_message)
+            run.extract_seconds = time.monotonic() - extract_started
+            manifest = _write_output(config, results, drops, staging, progress, notes)
+            replace_folder(staging, out)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+    if config.work is None and not config.keep_work:
+        work.remove()
+    return BuildReport(out, manifest, time.monotonic() - started, notes, run)
+
+
+def _staging_folder(work: WorkFolder, out: Path) -> Path:
+    """Inside the work folder when it shares the output's filesystem (one rename moves it),
+    else a temp folder beside the output."""
+    if work.root.stat().st_dev == out.parent.stat().st_dev:
+        work.staging.mkdir()
+        return work.staging
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
 
 
 def _extract_all(
     config: BuildConfig,
     handles: list[PackageHandle],
-    work: Path,
+    work: WorkFolder,
     progress: ProgressCallback | None,
+    run: RunStats,
+    on_message: OnMessage | None,
 ) -> list[PackageResult]:
     settings = TaskSettings(
         config.categories,
         config.limits,
-        str(work),
+        str(work.cache),
         filters=FilterConfig() if config.filter else FilterConfig.none(),
         dedup=config.dedup_config() if config.dedup else None,
     )
-    executor = make_executor(config.executor, min(config.workers, len(handles)))
-    tasks = [(index, handle, settings) for index, handle in enumerate(handles)]
+    executor = make_executor(
+        config.executor,
+        min(config.workers, len(handles)),
+        scheduler=config.scheduler,
+        on_message=on_message,
+    )
+    tasks: list[Task] = [(index, handle, settings) for index, handle in enumerate(handles)]
     results: list[PackageResult] = []
     units = 0
-    for result in executor.map_unordered(process_package, tasks):
+    for result in executor.map_unordered(process_package, tasks, _lost_package):
         results.append(result)
+        run.add(result)
         units += result.units
         if progress:
             progress("extract", len(results), len(tasks), units)
     results.sort(key=lambda r: r.index)
     return results
+
+
+def _lost_package(task: Task, reason: str) -> PackageResult:
+    """The result of a package whose worker died or whose task could not run at all."""
+    index, handle = task[0], task[1]
+    assert isinstance(index, int) and isinstance(handle, PackageHandle)
+    return failed_result(index, handle.key, reason)
 
 
 def _records_by_package(

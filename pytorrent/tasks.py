@@ -1,15 +1,20 @@
 """The per-package task run by workers: read -> decode -> extract -> records on disk.
 
-A task is a pure function of the package's bytes and the settings, writes its records to
-one file in the work folder and returns only a small summary, so the driver never holds
-the corpus in memory. A failure inside one package fails only that package, counted.
+A task is a pure function of the package's bytes and the settings: it writes its records
+(and dedup signatures) into the task cache of the work folder, keyed by that content, and
+returns only a small summary, so the driver never holds the corpus in memory and a re-run
+reuses every package already done. A failure inside one package fails only that package,
+counted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import socket
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -27,10 +32,11 @@ from pytorrent.filters import (
     first_lines,
     is_trivial_package,
 )
-from pytorrent.models import PackageMetadata
 from pytorrent.records import last_commit, unit_record
-from pytorrent.sources.base import PackageHandle, ReadLimits
+from pytorrent.results import PackageResult, failed_result
+from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
+from pytorrent.task_cache import TaskCache, cache_key
 
 
 @dataclass(frozen=True)
@@ -39,24 +45,9 @@ class TaskSettings:
 
     categories: tuple[str, ...]
     limits: ReadLimits
-    work_dir: str
+    work_dir: str  # the task cache folder (shared by every worker)
     filters: FilterConfig = field(default_factory=FilterConfig.none)
     dedup: DedupConfig | None = None
-
-
-@dataclass
-class PackageResult:
-    """Summary a worker returns; records stay in `units_path`."""
-
-    index: int
-    key: str
-    metadata: PackageMetadata | None
-    units_path: str | None
-    units: int = 0
-    files: int = 0
-    drops: Drops = field(default_factory=Drops)
-    signatures_path: str | None = None
-    contaminated: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -76,20 +67,52 @@ def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
 
 
 def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -> PackageResult:
-    """Extract one package into `work_dir/units/{index}.jsonl.zst`."""
-    drops = Drops()
+    """Extract one package into the task cache under `work_dir`, or reuse its cached result."""
     try:
-        return _process(index, handle, settings, drops)
+        result = _cached_or_processed(index, handle, settings)
     except Exception as exc:  # one bad package must never stop a build
-        drops = Drops()
-        drops.add("package", f"failed_{type(exc).__name__}", handle.key)
-        return PackageResult(index, handle.key, None, None, drops=drops)
+        result = failed_result(index, handle.key, type(exc).__name__)
+    result.worker = f"{socket.gethostname()}:{os.getpid()}"
+    result.peak_rss_bytes = peak_rss_bytes()
+    return result
+
+
+def peak_rss_bytes() -> int:
+    """Peak resident memory of this process so far (0 where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak if sys.platform == "darwin" else peak * 1024)
+
+
+def _cached_or_processed(
+    index: int, handle: PackageHandle, settings: TaskSettings
+) -> PackageResult:
+    drops = Drops()
+    content = handle.read(settings.limits, drops)
+    key, files = cache_key(handle, content, settings)
+    cache = TaskCache(Path(settings.work_dir))
+    cached = cache.load(key, index)
+    if cached is not None:
+        return cached
+    if files is not None:  # hashing consumed the stream
+        content = replace(content, files=iter(files))
+    result = _process(index, handle, content, settings, drops, cache, key)
+    cache.save(key, result)
+    return result
 
 
 def _process(
-    index: int, handle: PackageHandle, settings: TaskSettings, drops: Drops
+    index: int,
+    handle: PackageHandle,
+    content: PackageContent,
+    settings: TaskSettings,
+    drops: Drops,
+    cache: TaskCache,
+    key: str,
 ) -> PackageResult:
-    content = handle.read(settings.limits, drops)
     meta = content.metadata
     filters = _unit_filters(settings.filters)
     records: list[dict[str, object]] = []
@@ -136,14 +159,12 @@ def _process(
             "trivial": trivial,
         }
     )
-    work = Path(settings.work_dir)
-    path = work / "units" / f"{index:07d}.jsonl.zst"
+    path = cache.units_path(key)
     write_records(path, records)
     signatures: str | None = None
     if settings.dedup is not None and records:
         batch = compute_signatures(records, settings.dedup, meta)
-        (work / "signatures").mkdir(parents=True, exist_ok=True)
-        signatures = str(batch.write(work / "signatures" / f"{index:07d}.sig.arrow"))
+        signatures = str(batch.write(cache.signatures_path(key)))
     contaminated = [
         f"{c.record_id} {c.benchmark}/{c.task_id} via {c.via} ({c.overlap:.2f})"
         for c in filtered.contaminated
@@ -155,7 +176,7 @@ def _process(
 
 def write_records(path: Path, records: list[dict[str, object]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".partial")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     compressor = zstandard.ZstdCompressor(level=3)
     with tmp.open("wb") as raw, compressor.stream_writer(raw) as out:
         for record in records:

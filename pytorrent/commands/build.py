@@ -22,6 +22,7 @@ from rich.table import Table
 from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
 from pytorrent.config import BuildConfig, default_workers
 from pytorrent.errors import ConfigError
+from pytorrent.executor import EXECUTORS
 from pytorrent.extract.categories import parse_categories
 from pytorrent.pipeline import BuildReport, build
 from pytorrent.records import parse_scenarios
@@ -65,7 +66,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers", type=int, default=default_workers(), help="worker processes (default: cores)"
     )
-    parser.add_argument("--executor", default="local", help="local (default)")
+    parser.add_argument(
+        "--executor",
+        default="local",
+        choices=EXECUTORS,
+        help="local: a process pool (default); inline: in this process, for debugging; "
+        "dask: Dask distributed (extra: pytorrent[dask])",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a "
+        "LocalCluster of --workers processes); workers must see --work at the same path",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="work folder holding the per-package cache (default: .OUT.work beside OUT, "
+        "removed after success); an interrupted build re-run with it resumes",
+    )
+    parser.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep the default work folder after success, so the next build reuses it",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the split (default: 0)")
     parser.add_argument(
         "--limit",
@@ -133,6 +160,9 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             categories=parse_categories(args.categories),
             workers=args.workers,
             executor=args.executor,
+            scheduler=args.scheduler,
+            work=args.work,
+            keep_work=args.keep_work,
             seed=args.seed,
             limit=args.limit,
             filter=not args.no_filter,
@@ -177,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
                 tasks[stage] = bar.add_task(label, total=total, units=0)
             bar.update(tasks[stage], completed=done, total=total, units=units)  # type: ignore[arg-type]
 
-        report = build(config, progress=progress)
+        report = build(config, progress=progress, on_message=lambda m: console.print(m))
     print_summary(report, Console(file=sys.stdout))
     return 0
 
@@ -206,6 +236,13 @@ def print_summary(report: BuildReport, console: Console) -> None:
             dropped.add_row(stage, reason, f"{n:,}")
     if manifest.drops:
         console.print(dropped)
+    run = report.run
+    peak = max(run.worker_peak_rss.values(), default=0)
+    console.print(
+        f"{run.reused:,} of {run.packages:,} packages reused from the work folder, "
+        f"{run.failed:,} failed; {len(run.worker_peak_rss)} worker(s), "
+        f"peak worker RSS {peak / 2**20:,.0f} MiB"
+    )
     for note in report.notes:
         console.print(f"note: {note}")
     console.print(f"wrote {report.out}")

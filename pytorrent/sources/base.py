@@ -69,6 +69,12 @@ class PackageHandle(ABC):
         """Stable identity used for ordering, caching and the split (name==version)."""
         return f"{self.name}=={self.version}"
 
+    @property
+    def revision(self) -> str | None:
+        """What else besides the files' bytes determines the package's units (the commit
+        of a git source, whose history gives ACS 3 commit messages); part of its cache key."""
+        return None
+
     @abstractmethod
     def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
         """Open the package; per-file problems go to `drops`, never raise."""

@@ -244,6 +244,10 @@ class GitPackage(PackageHandle):
     def label(self) -> str:
         return Path(self.path).resolve().name
 
+    @property
+    def revision(self) -> str | None:
+        return self.commit
+
     def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
         metadata = self.peek_metadata(limits)
         if metadata is None:
