@@ -137,6 +137,8 @@ def build(
     started = time.monotonic()
     drops = Drops()
     notes: list[str] = []
+    if sources is not None:  # the manifest and card name the inputs actually used
+        config = config.model_copy(update={"sources": tuple(s.spec for s in sources)})
     handles = collect_packages(config, drops, sources)
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")

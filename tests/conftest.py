@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def site(tmp_path: Path) -> Path:
     """A generated site-packages folder with three small packages."""
     return make_site(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    """One Dask LocalCluster (2 single-threaded worker processes) for the whole session,
+    configured like the one `--executor dask` starts; tests using it share an xdist group."""
+    pytest.importorskip("distributed")
+    from pytorrent.executor.dask import local_cluster
+
+    with local_cluster(2) as cluster:
+        yield cluster.scheduler_address

@@ -107,3 +107,30 @@ def make_site(root: Path, packages: int = 3) -> Path:
             },
         )
     return site
+
+
+def bulky_module(i: int, functions: int) -> str:
+    """`functions` documented functions of distinct shapes: a package that takes a
+    measurable time to extract (about 1 ms per function)."""
+    parts = [f'"""Bulky module {i}."""\n']
+    for j in range(functions):
+        op = _OPERATIONS[(i + j) % len(_OPERATIONS)]
+        parts.append(
+            f"\n\ndef compute_{i}_{j}(value_{j}, scale_{i}=1):\n"
+            f'    """Combine value {j} with scale {i} for package {i}."""\n'
+            f"    # step {j}: scale first\n"
+            f"    scaled = value_{j} {op} scale_{i}\n"
+            f"    if scaled > {j}:\n"
+            f"        return scaled - {i * 31 + j}\n"
+            f"    return [scaled] * {j % 7 + 1}\n"
+        )
+    return "".join(parts)
+
+
+def make_bulky_site(root: Path, packages: int, functions: int) -> Path:
+    """A site-packages folder of `packages` packages with `functions` functions each."""
+    site = root / "site-packages"
+    for i in range(packages):
+        name = f"bulk{i:02d}"
+        install_package(site, name, f"2.{i}", {f"{name}/core.py": bulky_module(i, functions)})
+    return site

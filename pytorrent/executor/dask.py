@@ -9,6 +9,7 @@ cluster). A task whose worker dies is rescheduled by Dask up to the scheduler's
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -55,17 +56,14 @@ class DaskExecutor:
             threads = max(1, sum(client.nthreads().values()))
             queue = iter(enumerate(tasks))
             in_flight: dict[str, Task] = {}
-            completed = distributed.as_completed()
 
-            def submit_next() -> None:
-                for number, task in queue:
-                    future = client.submit(fn, *task, key=f"pytorrent-task-{number}", pure=False)
-                    in_flight[future.key] = task
-                    completed.add(future)
-                    return
+            def submit(number: int, task: Task) -> Any:
+                future = client.submit(fn, *task, key=f"pytorrent-task-{number}", pure=False)
+                in_flight[future.key] = task
+                return future
 
-            for _ in range(2 * threads):
-                submit_next()
+            first = [submit(n, t) for n, t in itertools.islice(queue, 2 * threads)]
+            completed = distributed.as_completed(first, loop=client.loop)
             for future in completed:
                 task = in_flight.pop(future.key)
                 if future.status == "error":
@@ -75,23 +73,33 @@ class DaskExecutor:
                 else:
                     yield future.result()
                 future.release()
-                submit_next()
+                for number, task in itertools.islice(queue, 1):
+                    completed.add(submit(number, task))
 
     def _client(self, distributed: Any, stack: ExitStack) -> Any:
         if self.scheduler:
             return distributed.Client(self.scheduler, set_as_default=False)
-        import dask
-
-        stack.enter_context(
-            dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES})
-        )
-        cluster = stack.enter_context(
-            distributed.LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",
-                silence_logs=logging.ERROR,
-            )
-        )
+        cluster = stack.enter_context(local_cluster(self.workers))
         return distributed.Client(cluster, set_as_default=False)
+
+
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of `workers` single-threaded processes, configured so that a package
+    that kills its worker is given up on after one retry and never takes an innocent task
+    down with it (each worker holds only the task it runs)."""
+    distributed = _distributed()
+    import dask
+
+    with dask.config.set(
+        {
+            "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
+            "distributed.scheduler.worker-saturation": 1.0,
+        }
+    ):
+        return distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            silence_logs=logging.CRITICAL,
+        )
