@@ -42,7 +42,9 @@ def test_local_pool_and_dask_write_the_bytes_inline_writes(
     source = (f"installed:{site}",)
     build(BuildConfig(sources=source, out=tmp_path / "local", workers=2))
     dask = build(
-        BuildConfig(sources=source, out=tmp_path / "dask", executor="dask", scheduler=dask_scheduler)
+        BuildConfig(
+            sources=source, out=tmp_path / "dask", executor="dask", scheduler=dask_scheduler
+        )
     )
     expected = folder_bytes(inline_output)
     assert folder_bytes(tmp_path / "local") == expected

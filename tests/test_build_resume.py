@@ -56,9 +56,7 @@ def test_a_new_extractor_version_invalidates_the_cache(
     assert inline_build(site5, tmp_path / "c", work).run.reused == 5
 
 
-def test_a_changed_file_or_setting_misses_only_what_it_changes(
-    site5: Path, tmp_path: Path
-) -> None:
+def test_a_changed_file_or_setting_misses_only_what_it_changes(site5: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     inline_build(site5, tmp_path / "a", work)
     core = site5 / "pkg02" / "core.py"
