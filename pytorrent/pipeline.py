@@ -30,6 +30,7 @@ from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
+from pytorrent.task_cache import TaskCache
 from pytorrent.tasks import TaskSettings, process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
 from pytorrent.workdir import WorkFolder, default_work_dir
@@ -149,6 +150,9 @@ def build(
     work_root = (config.work or default_work_dir(out)).resolve()
     run = RunStats()
     with WorkFolder(work_root) as work:
+        cached = TaskCache(work.cache).entries()
+        if cached and on_message is not None:
+            on_message(f"work folder {work.root}: {cached:,} cached package results to reuse")
         staging = _staging_folder(work, out)
         try:
             extract_started = time.monotonic()

@@ -31,9 +31,14 @@ CACHE_FORMAT = "1"
 
 
 def settings_identity(settings: TaskSettings) -> bytes:
-    """Stable bytes of the task settings, minus where the task writes."""
-    data = dataclasses.asdict(settings)
-    data.pop("work_dir", None)
+    """Stable bytes of the settings a task's result depends on. Of dedup only what defines a
+    signature counts: the threshold and banding act in the driver."""
+    data = {
+        "categories": settings.categories,
+        "limits": dataclasses.asdict(settings.limits),
+        "filters": dataclasses.asdict(settings.filters),
+        "dedup": None if settings.dedup is None else settings.dedup.signature_params(),
+    }
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=repr)
 
 
