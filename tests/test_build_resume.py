@@ -62,7 +62,9 @@ def test_a_changed_file_or_setting_misses_only_what_it_changes(site5: Path, tmp_
     core = site5 / "pkg02" / "core.py"
     core.write_text(core.read_text() + "\n\ndef extra(x):\n    '''More.'''\n    return x\n")
     assert inline_build(site5, tmp_path / "b", work).run.reused == 4
-    driver_only = inline_build(site5, tmp_path / "t", work, dedup_threshold=0.9, ratios=(0.5, 0.25, 0.25))
+    driver_only = inline_build(
+        site5, tmp_path / "t", work, dedup_threshold=0.9, ratios=(0.5, 0.25, 0.25)
+    )
     assert driver_only.run.reused == 5
     changed = inline_build(site5, tmp_path / "c", work, categories=("core", "test"))
     assert changed.run.reused == 0
