@@ -26,7 +26,11 @@ def built_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("publish-build")
     site = make_site(root, packages=6)
     config = BuildConfig(
-        sources=(f"installed:{site}",), out=root / "corpus", workers=1, shard_records=3, jsonl=True
+        sources=(f"installed:{site}",),
+        out=root / "corpus",
+        executor="inline",
+        shard_records=3,
+        jsonl=True,
     )
     return build(config).out
 

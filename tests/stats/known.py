@@ -108,7 +108,7 @@ def build_known(root: Path) -> Path:
         BuildConfig(
             sources=(f"installed:{site}",),
             out=out,
-            workers=1,
+            executor="inline",
             filter=False,
             dedup=False,
             ratios=RATIOS,

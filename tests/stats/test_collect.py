@@ -192,7 +192,7 @@ def test_a_corpus_without_units_gives_zeros_and_empty_plots(tmp_path: Path) -> N
         site, "onlytests", "1.0", {"onlytests/tests/test_a.py": "def test_a():\n    pass\n"}
     )
     out = tmp_path / "corpus"
-    build(BuildConfig(sources=(f"installed:{site}",), out=out, workers=1))
+    build(BuildConfig(sources=(f"installed:{site}",), out=out, executor="inline"))
     assert not list(out.glob("pairs/*.parquet"))
     result = write_stats(out)
     stats = result.stats

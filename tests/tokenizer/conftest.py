@@ -55,7 +55,7 @@ def real_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         BuildConfig(
             sources=(f"installed:{site}",),
             out=out,
-            workers=1,
+            executor="inline",
             filter=False,
             dedup=False,
             ratios=RATIOS,
