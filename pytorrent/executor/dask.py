@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any, TypeVar
@@ -54,11 +55,12 @@ class DaskExecutor:
                     f"dask scheduler {client.scheduler.address}, dashboard {client.dashboard_link}"
                 )
             threads = max(1, sum(client.nthreads().values()))
+            run = uuid.uuid4().hex[:12]  # keys unique to this run: clusters are shared
             queue = iter(enumerate(tasks))
             in_flight: dict[str, Task] = {}
 
             def submit(number: int, task: Task) -> Any:
-                future = client.submit(fn, *task, key=f"pytorrent-task-{number}", pure=False)
+                future = client.submit(fn, *task, key=f"pytorrent-{run}-{number}", pure=False)
                 in_flight[future.key] = task
                 return future
 
@@ -66,12 +68,14 @@ class DaskExecutor:
             completed = distributed.as_completed(first, loop=client.loop)
             for future in completed:
                 task = in_flight.pop(future.key)
-                if future.status == "error":
+                if future.status == "finished":
+                    yield future.result()
+                elif future.status == "error":
                     exc = future.exception()
                     killed = isinstance(exc, distributed.KilledWorker)
                     yield on_lost(task, WORKER_CRASH if killed else lost_reason(exc))
-                else:
-                    yield future.result()
+                else:  # cancelled by someone else on a shared cluster
+                    yield on_lost(task, f"task_{future.status}")
                 future.release()
                 for number, task in itertools.islice(queue, 1):
                     completed.add(submit(number, task))
