@@ -198,7 +198,10 @@ def _extract_all(
         scheduler=config.scheduler,
         on_message=on_message,
     )
-    tasks: list[Task] = [(index, handle, settings) for index, handle in enumerate(handles)]
+    # Heaviest first (longest-processing-time scheduling); results are re-sorted by index, so
+    # the order of submission never shows in the output.
+    by_weight = sorted(range(len(handles)), key=lambda i: (-handles[i].size_hint(), i))
+    tasks: list[Task] = [(index, handles[index], settings) for index in by_weight]
     results: list[PackageResult] = []
     units = 0
     for result in executor.map_unordered(process_package, tasks, _lost_package):

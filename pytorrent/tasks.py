@@ -78,7 +78,18 @@ def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -
 
 
 def peak_rss_bytes() -> int:
-    """Peak resident memory of this process so far (0 where the OS does not say)."""
+    """Peak resident memory of this process so far (0 where the OS does not say).
+
+    Linux's VmHWM, not `getrusage`: a spawned worker's ru_maxrss starts at its parent's peak
+    (it survives the exec), so it would report the driver's memory, not the worker's.
+    """
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # not on POSIX

@@ -84,6 +84,12 @@ class ArchivePackage(PackageHandle):
     upload_time: str | None = None
     release_count: int | None = None
 
+    def size_hint(self) -> int:
+        try:
+            return Path(self.path).stat().st_size
+        except OSError:
+            return 0
+
     @property
     def filename(self) -> str:
         return Path(self.path).name

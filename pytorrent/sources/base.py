@@ -75,6 +75,11 @@ class PackageHandle(ABC):
         of a git source, whose history gives ACS 3 commit messages); part of its cache key."""
         return None
 
+    def size_hint(self) -> int:
+        """Bytes the package roughly weighs (0 when unknown without reading it): executors
+        start the heaviest packages first, so one big package does not finish last alone."""
+        return 0
+
     @abstractmethod
     def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
         """Open the package; per-file problems go to `drops`, never raise."""

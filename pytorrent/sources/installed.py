@@ -33,6 +33,15 @@ class InstalledPackage(PackageHandle):
     base_path: str
     files: tuple[str, ...]
 
+    def size_hint(self) -> int:
+        total = 0
+        for rel in self.files:
+            try:
+                total += Path(self.base_path, rel).lstat().st_size
+            except OSError:
+                continue
+        return total
+
     def _distribution(self) -> im.Distribution:
         return im.PathDistribution(Path(self.dist_path))
 

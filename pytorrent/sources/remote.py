@@ -255,6 +255,9 @@ class CrawledPackage(PackageHandle):
     inner: PackageHandle
     facts: CrawlFacts
 
+    def size_hint(self) -> int:
+        return self.inner.size_hint()
+
     def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
         content = self.inner.read(limits, drops)
         meta = content.metadata

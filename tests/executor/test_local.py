@@ -53,3 +53,14 @@ def test_dask_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(MissingExtraError, match=r"pytorrent\[dask\]"):
         make_executor("dask", 2)
+
+
+def test_workers_report_their_own_peak_memory_not_the_drivers() -> None:
+    from pytorrent.tasks import peak_rss_bytes
+
+    ballast = bytearray(400 * 2**20)  # the driver's peak rises above 400 MiB
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    assert peak_rss_bytes() > 400 * 2**20
+    (worker_peak,) = LocalExecutor(1).map_unordered(peak_rss_bytes, [()], lost)
+    assert 0 < worker_peak < 300 * 2**20
+    del ballast
