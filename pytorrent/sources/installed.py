@@ -7,6 +7,7 @@ and decoding as archives.
 
 from __future__ import annotations
 
+import csv
 import importlib.metadata as im
 import sys
 from collections.abc import Iterator, Sequence
@@ -62,13 +63,25 @@ class InstalledPackage(PackageHandle):
         yield from read_python_files(members, limits, drops, self.name)
 
 
+def _listed_paths(dist: im.Distribution) -> list[str] | None:
+    """Every path the distribution's RECORD lists, missing files included (they are counted
+    when read). `dist.files` is not used for wheels: the importlib_metadata backport, once
+    something imports it, serves the distributions and silently drops listed files that do
+    not exist."""
+    record = dist.read_text("RECORD")
+    if record is not None:
+        return [row[0] for row in csv.reader(record.splitlines()) if row]
+    files = dist.files  # egg-info: installed-files.txt / SOURCES.txt
+    return None if files is None else [entry.as_posix() for entry in files]
+
+
 def _python_files(dist: im.Distribution, base: Path) -> tuple[str, ...] | None:
     """Relative POSIX paths of the distribution's .py files that live under `base`."""
-    if dist.files is None:
+    listed = _listed_paths(dist)
+    if listed is None:
         return None
     paths = set()
-    for entry in dist.files:
-        rel = entry.as_posix()
+    for rel in listed:
         if not rel.endswith(".py"):
             continue
         # Files installed outside the environment (../../bin/...) are not package code.

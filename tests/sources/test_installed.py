@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from pytorrent.drops import Drops
 from pytorrent.sources.base import ReadLimits
 from pytorrent.sources.installed import InstalledSource
@@ -40,3 +42,12 @@ def test_installed_distributions_share_the_safe_reading_path(tmp_path: Path) -> 
         "special_file": 1,
         "missing_file": 1,
     }
+
+
+def test_missing_listed_files_are_counted_with_the_metadata_backport_loaded(
+    tmp_path: Path,
+) -> None:
+    """importlib_metadata (imported by Dask, among others) serves `dist.files` without the
+    files that do not exist; the reader must still see and count them."""
+    pytest.importorskip("importlib_metadata")
+    test_installed_distributions_share_the_safe_reading_path(tmp_path)
