@@ -4,6 +4,7 @@ PytorrentError
 ├── ConfigError          fix the command line or configuration
 ├── SourceError          a SOURCE cannot be read at all (bad path, unknown form)
 ├── MissingExtraError    install the named extra
+├── ExecutorError        the cluster cannot run tasks (no workers): fix it and re-run
 └── OutputError          the output folder is unusable or incomplete
     └── WorkFolderBusyError  another build is using the work folder: wait, or pick another
 """
@@ -32,6 +33,10 @@ class MissingExtraError(PytorrentError):
         )
         self.module = module
         self.extra = extra
+
+
+class ExecutorError(PytorrentError):
+    """The executor cannot run tasks at all; finished packages stay cached for a re-run."""
 
 
 class OutputError(PytorrentError):

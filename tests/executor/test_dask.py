@@ -35,3 +35,19 @@ def test_without_a_scheduler_it_runs_its_own_local_cluster() -> None:
     assert sorted(executor.map_unordered(square, [(n,) for n in range(5)], lost)) == [
         0, 1, 4, 9, 16,
     ]  # fmt: skip
+
+
+def test_a_cluster_without_workers_fails_clearly_instead_of_hanging(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import distributed
+
+    from pytorrent.errors import ExecutorError
+    from pytorrent.executor import dask as dask_executor
+
+    monkeypatch.setattr(dask_executor, "POLL_S", 0.2)
+    monkeypatch.setattr(dask_executor, "NO_WORKERS_S", 1)
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        executor = make_executor("dask", 2, scheduler=empty.scheduler_address)
+        with pytest.raises(ExecutorError, match="no workers"):
+            list(executor.map_unordered(square, [(1,)], lost))
