@@ -157,6 +157,9 @@ def local_cluster(workers: int) -> Any:
         {
             "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
             "distributed.scheduler.worker-saturation": 1.0,
+            # The statistical profiler samples the task thread every 10 ms: measurable
+            # overhead on pure-Python work like parsing, for a dashboard tab.
+            "distributed.worker.profile.enabled": False,
         }
     ):
         return distributed.LocalCluster(
