@@ -22,7 +22,7 @@ from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError, SourceError
-from pytorrent.executor import OnMessage, Task, make_executor
+from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
 from pytorrent.models import BuildManifest, PackageMetadata, Split
@@ -148,6 +148,12 @@ def build(
         raise OutputError(f"--out {out} exists and is not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
     work_root = (config.work or default_work_dir(out)).resolve()
+    executor = make_executor(  # before the work folder: a missing extra leaves nothing behind
+        config.executor,
+        min(config.workers, len(handles)),
+        scheduler=config.scheduler,
+        on_message=on_message,
+    )
     run = RunStats()
     with WorkFolder(work_root) as work:
         cached = TaskCache(work.cache).entries()
@@ -156,7 +162,7 @@ def build(
         staging = _staging_folder(work, out)
         try:
             extract_started = time.monotonic()
-            results = _extract_all(config, handles, work, progress, run, on_message)
+            results = _extract_all(config, handles, executor, work, progress, run)
             run.extract_seconds = time.monotonic() - extract_started
             manifest = _write_output(config, results, drops, staging, progress, notes)
             replace_folder(staging, out)
@@ -180,10 +186,10 @@ def _staging_folder(work: WorkFolder, out: Path) -> Path:
 def _extract_all(
     config: BuildConfig,
     handles: list[PackageHandle],
+    executor: Executor,
     work: WorkFolder,
     progress: ProgressCallback | None,
     run: RunStats,
-    on_message: OnMessage | None,
 ) -> list[PackageResult]:
     settings = TaskSettings(
         config.categories,
@@ -191,12 +197,6 @@ def _extract_all(
         str(work.cache),
         filters=FilterConfig() if config.filter else FilterConfig.none(),
         dedup=config.dedup_config() if config.dedup else None,
-    )
-    executor = make_executor(
-        config.executor,
-        min(config.workers, len(handles)),
-        scheduler=config.scheduler,
-        on_message=on_message,
     )
     # Heaviest first (longest-processing-time scheduling); results are re-sorted by index, so
     # the order of submission never shows in the output.
