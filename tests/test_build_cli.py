@@ -221,3 +221,31 @@ def test_dedup_anonymize_catches_copies_with_renamed_locals(tmp_path: Path) -> N
         assert result.returncode == 0, result.stderr
         counts[bool(flags)] = json.loads((out / "build.json").read_text())["counts"]["units"]
     assert counts == {False: 2, True: 1}
+
+
+def test_run_only_flags_are_checked_before_any_work_and_leave_nothing(
+    tmp_path: Path, site: Path
+) -> None:
+    out = tmp_path / "corpus"
+    result = run_build(f"installed:{site}", "--out", str(out), "--scheduler", "tcp://127.0.0.1:1")
+    assert result.returncode == 2
+    assert "--scheduler needs --executor dask" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == [site.name]  # no work folder, no output
+
+
+def test_a_kept_work_folder_makes_the_next_build_reuse_and_say_so(
+    tmp_path: Path, site: Path
+) -> None:
+    out = tmp_path / "corpus"
+    first = run_build(f"installed:{site}", "--out", str(out), "--workers", "1", "--keep-work")
+    assert first.returncode == 0, first.stderr
+    assert "0 of 3 packages reused" in first.stdout
+    again = subprocess.run(
+        [sys.executable, "-m", "pytorrent", "build", f"installed:{site}", "--out", str(out),
+         "--workers", "1"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "3 cached package results to reuse" in again.stderr
+    assert "3 of 3 packages reused" in again.stdout
+    assert not (tmp_path / ".corpus.work").exists()

@@ -207,7 +207,9 @@ def run(args: argparse.Namespace) -> int:
                 tasks[stage] = bar.add_task(label, total=total, units=0)
             bar.update(tasks[stage], completed=done, total=total, units=units)  # type: ignore[arg-type]
 
-        report = build(config, progress=progress, on_message=lambda m: console.print(m))
+        report = build(
+            config, progress=progress, on_message=lambda m: console.print(m, soft_wrap=True)
+        )
     print_summary(report, Console(file=sys.stdout))
     return 0
 
@@ -241,7 +243,8 @@ def print_summary(report: BuildReport, console: Console) -> None:
     console.print(
         f"{run.reused:,} of {run.packages:,} packages reused from the work folder, "
         f"{run.failed:,} failed; {len(run.worker_peak_rss)} worker(s), "
-        f"peak worker RSS {peak / 2**20:,.0f} MiB"
+        f"peak worker RSS {peak / 2**20:,.0f} MiB",
+        soft_wrap=True,
     )
     for note in report.notes:
         console.print(f"note: {note}")
