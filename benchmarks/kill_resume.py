@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.envs import make_bulky_site  # the generator the tests use
+from tests.envs import folder_bytes, make_bulky_site  # what the tests use
 
 
 def build_command(site: Path, out: Path, work: Path, workers: int) -> list[str]:
@@ -29,10 +29,6 @@ def build_command(site: Path, out: Path, work: Path, workers: int) -> list[str]:
         sys.executable, "-m", "pytorrent", "build", f"installed:{site}", "--out", str(out),
         "--work", str(work), "--workers", str(workers), "--quiet",
     ]  # fmt: skip
-
-
-def folder_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def main() -> None:

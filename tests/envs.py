@@ -134,3 +134,13 @@ def make_bulky_site(root: Path, packages: int, functions: int) -> Path:
         name = f"bulk{i:02d}"
         install_package(site, name, f"2.{i}", {f"{name}/core.py": bulky_module(i, functions)})
     return site
+
+
+def folder_bytes(root: Path, *folders: str) -> dict[str, bytes]:
+    """Every file's bytes under `root` by relative path (only under `folders`, if given):
+    equal dicts mean byte-identical outputs."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and (not folders or p.relative_to(root).parts[0] in folders)
+    }

@@ -10,18 +10,10 @@ import pytest
 from pytorrent.config import BuildConfig
 from pytorrent.pipeline import build
 from pytorrent.sources import InstalledSource
-from tests.envs import make_site
+from tests.envs import folder_bytes, make_site
 from tests.executor.tasks import WithCrashingPackage
 
 pytestmark = [pytest.mark.xdist_group("dask")]
-
-
-def folder_bytes(root: Path, *folders: str) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and (not folders or p.relative_to(root).parts[0] in folders)
-    }
 
 
 @pytest.fixture(scope="module")

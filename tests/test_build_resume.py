@@ -16,11 +16,7 @@ from pytorrent.errors import WorkFolderBusyError
 from pytorrent.extract import engine
 from pytorrent.pipeline import BuildReport, build
 from pytorrent.workdir import WorkFolder, default_work_dir
-from tests.envs import make_bulky_site, make_site
-
-
-def folder_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+from tests.envs import folder_bytes, make_bulky_site, make_site
 
 
 def inline_build(site: Path, out: Path, work: Path | None, **extra: object) -> BuildReport:
