@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from pytorrent import __version__
 from pytorrent.extract import engine
 from pytorrent.results import PackageResult
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile
+from pytorrent.write.atomic import atomic_file
 
 if TYPE_CHECKING:
     from pytorrent.tasks import TaskSettings
@@ -96,11 +96,8 @@ class TaskCache:
 
     def save(self, cache_key: str, result: PackageResult) -> None:
         """Write the marker of a result whose files are already in place."""
-        path = self.marker_path(cache_key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(orjson.dumps(result.to_json(), option=orjson.OPT_SORT_KEYS))
-        temp.replace(path)
+        with atomic_file(self.marker_path(cache_key)) as marker:
+            marker.write(orjson.dumps(result.to_json(), option=orjson.OPT_SORT_KEYS))
 
     def entries(self) -> int:
         """Completed entries (markers) in the cache."""

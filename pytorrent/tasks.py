@@ -37,6 +37,7 @@ from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from pytorrent.task_cache import TaskCache, cache_key
+from pytorrent.write.atomic import atomic_file
 
 
 @dataclass(frozen=True)
@@ -186,13 +187,10 @@ def _process(
 
 
 def write_records(path: Path, records: list[dict[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     compressor = zstandard.ZstdCompressor(level=3)
-    with tmp.open("wb") as raw, compressor.stream_writer(raw) as out:
+    with atomic_file(path) as raw, compressor.stream_writer(raw) as out:
         for record in records:
             out.write(orjson.dumps(record) + b"\n")
-    tmp.replace(path)
 
 
 def read_records(path: str | Path) -> Iterator[dict[str, Any]]:

@@ -77,7 +77,6 @@ class WorkFolder:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
         if self._lock is not None:
             self._lock.close()  # closing releases the flock
             self._lock = None
