@@ -2,21 +2,21 @@
 
 Files are read from the HEAD commit (`ls-tree` + `cat-file --batch`), not the working tree,
 so a corpus is a function of a commit, uncommitted edits do not appear, and links in the work
-tree are never followed. `git` runs as a subprocess without a shell, with optional locks and
-fsmonitor hooks off. Commit dates are UTC (`YYYY-MM-DDTHH:MM:SSZ`) so they sort as text.
+tree are never followed. `git` runs only through `gitexec`, which stops the repository's
+config from starting any program; a partial clone, a broken object or a timeout is a counted
+skip. Commit dates are UTC (`YYYY-MM-DDTHH:MM:SSZ`) so they sort as text.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import IO
 
 from packaging.utils import canonicalize_name
 
@@ -31,87 +31,72 @@ from pytorrent.sources.base import (
     ReadLimits,
     Source,
 )
+from pytorrent.sources.gitexec import (
+    GIT_TIMEOUT_S,
+    GitError,
+    GitTimeoutError,
+    open_git,
+    promisor_remote,
+    run_git,
+)
 from pytorrent.sources.members import ArchiveError, Member, MemberError
 from pytorrent.sources.project import fallback_metadata, is_tree_metadata_path, tree_metadata
 from pytorrent.sources.reader import STAGE, read_named_files, read_python_files
 
-_ENV = {
-    "GIT_OPTIONAL_LOCKS": "0",
-    "GIT_TERMINAL_PROMPT": "0",
-    "GIT_LITERAL_PATHSPECS": "1",
-    "LC_ALL": "C",
-}
 _CHUNK = 64 * 1024
 _BLAME_HEADER = re.compile(rb"^([0-9a-f]{40}|[0-9a-f]{64}) \d+ \d+")
 
 
-class GitError(Exception):
-    """A git command failed; the message is git's own."""
-
-
-def _command(repo: str, *args: str) -> list[str]:
-    return ["git", "-C", repo, "-c", "core.fsmonitor=false", "-c", "core.quotepath=off", *args]
-
-
-def _environment() -> dict[str, str]:
-    return {**os.environ, **_ENV}
-
-
-def run_git(repo: str, *args: str, stdin: bytes | None = None) -> bytes:
-    """stdout of one git command; raises GitError with git's message when it fails."""
-    try:
-        done = subprocess.run(
-            _command(repo, *args),
-            input=stdin,
-            capture_output=True,
-            check=False,
-            env=_environment(),
-        )
-    except OSError as exc:
-        raise GitError(f"cannot run git: {exc}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed")
-    return done.stdout
-
-
 def utc_date(epoch: str | bytes) -> str:
+    """`YYYY-MM-DDTHH:MM:SSZ` of a Unix time; raises ValueError for a date git could not read."""
     moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _records(stream: IO[bytes], separator: bytes = b"\0") -> Iterator[bytes]:
-    """Separator-terminated records of a stream, read in fixed-size chunks."""
-    pending = b""
-    while chunk := stream.read(_CHUNK):
-        pending += chunk
-        *complete, pending = pending.split(separator)
-        yield from complete
-    if pending:
-        yield pending
-
-
 class BlobReader:
-    """One `git cat-file --batch` process serving blob reads, each bounded by the caller."""
+    """One `git cat-file --batch` process serving blob reads, each bounded by the caller.
+
+    A read that takes longer than `GIT_TIMEOUT_S` kills the process (`git_timeout`)."""
 
     def __init__(self, repo: str) -> None:
-        self._process = subprocess.Popen(
-            _command(repo, "cat-file", "--batch"),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_environment(),
-        )
+        self._process = open_git(repo, "cat-file", "--batch")
+        self._timed_out = False
+
+    def _kill(self) -> None:
+        self._timed_out = True
+        self._process.kill()
 
     def read(self, sha: str, n: int) -> bytes:
+        watchdog = threading.Timer(GIT_TIMEOUT_S, self._kill)
+        watchdog.start()
+        try:
+            data = self._read(sha, n)
+        except (OSError, ValueError, ArchiveError, MemberError) as exc:
+            if self._timed_out:
+                raise ArchiveError(
+                    "git_timeout", f"cat-file ran past {GIT_TIMEOUT_S:g} s"
+                ) from None
+            if isinstance(exc, (ArchiveError, MemberError)):
+                raise
+            raise ArchiveError("git_error", str(exc)) from None
+        finally:
+            watchdog.cancel()
+        if self._timed_out:
+            raise ArchiveError("git_timeout", f"cat-file ran past {GIT_TIMEOUT_S:g} s")
+        return data
+
+    def _read(self, sha: str, n: int) -> bytes:
         stdin, stdout = self._process.stdin, self._process.stdout
         if stdin is None or stdout is None:  # pragma: no cover - both are pipes
             raise MemberError("unreadable_member")
         stdin.write(sha.encode("ascii") + b"\n")
         stdin.flush()
-        header = stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise MemberError("unreadable_member", "not a blob")
+        line = stdout.readline()
+        if not line:
+            raise ArchiveError("git_error", "cat-file ended early")
+        header = line.split()
+        if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+            raise MemberError("unreadable_member", "missing or not a blob")
         size = int(header[2])
         data = stdout.read(min(n, size))
         left = size - len(data) + 1  # the rest of the blob and its trailing newline
@@ -123,8 +108,11 @@ class BlobReader:
         return data
 
     def close(self) -> None:
-        if self._process.stdin is not None:
-            self._process.stdin.close()
+        try:
+            if self._process.stdin is not None:
+                self._process.stdin.close()
+        except OSError:  # the process is already gone (killed, or git died)
+            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
@@ -134,36 +122,47 @@ class BlobReader:
             self._process.stdout.close()
 
 
+def _tree_listing(repo: str, commit: str) -> list[bytes]:
+    """The `ls-tree -r -z -l` records of a commit; a broken tree or a timeout is ArchiveError."""
+    try:
+        output = run_git(repo, "ls-tree", "-r", "-z", "-l", commit)
+    except GitTimeoutError as exc:
+        raise ArchiveError("git_timeout", str(exc)) from None
+    except GitError as exc:
+        raise ArchiveError("git_error", str(exc)) from None
+    return [record for record in output.split(b"\0") if record]
+
+
+def _member(record: bytes, blobs: BlobReader) -> Member | None:
+    meta, _, raw_path = record.partition(b"\t")
+    fields = meta.split()
+    if len(fields) != 4:
+        raise ArchiveError("git_error", "unexpected ls-tree output")
+    mode, object_type, sha, size = fields
+    name = raw_path.decode("utf-8", "surrogateescape")
+    if object_type == b"commit":
+        return Member(name=name, kind="submodule", size=0)
+    if mode == b"120000":
+        return Member(name=name, kind="symlink", size=0)
+    if object_type != b"blob":
+        return None
+    if not size.isdigit():  # git could not read the object: `-` for its size
+        return Member(name=name, kind="file", size=0)  # reads as unreadable_member
+    return Member(name=name, kind="file", size=int(size), read=partial(blobs.read, sha.decode()))
+
+
 def git_members(repo: str, commit: str) -> Iterator[Member]:
     """Entries of the commit's tree under `repo` (paths relative to it), in git's order."""
-    blobs = BlobReader(repo)
+    records = _tree_listing(repo, commit)
     try:
-        with subprocess.Popen(
-            _command(repo, "ls-tree", "-r", "-z", "-l", commit),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=_environment(),
-        ) as listing:
-            if listing.stdout is None:  # pragma: no cover - stdout=PIPE
-                raise ArchiveError("git_error", "no ls-tree output")
-            for record in _records(listing.stdout):
-                meta, _, raw_path = record.partition(b"\t")
-                fields = meta.split()
-                if len(fields) != 4:
-                    raise ArchiveError("git_error", "unexpected ls-tree output")
-                mode, object_type, sha, size = fields
-                name = raw_path.decode("utf-8", "surrogateescape")
-                if object_type == b"commit":
-                    yield Member(name=name, kind="submodule", size=0)
-                elif mode == b"120000":
-                    yield Member(name=name, kind="symlink", size=0)
-                elif object_type == b"blob":
-                    read = partial(blobs.read, sha.decode("ascii"))
-                    yield Member(name=name, kind="file", size=int(size), read=read)
-            if listing.wait() != 0:
-                raise ArchiveError("git_error", "ls-tree failed")
-    except OSError as exc:
+        blobs = BlobReader(repo)
+    except GitError as exc:
         raise ArchiveError("git_error", str(exc)) from None
+    try:
+        for record in records:
+            member = _member(record, blobs)
+            if member is not None:
+                yield member
     finally:
         blobs.close()
 
@@ -197,7 +196,7 @@ def load_commits(repo: str, shas: Sequence[str]) -> dict[str, CommitInfo]:
     for record in output.split(b"\0"):
         head, _, body = record.partition(b"\n")
         parts = head.split()
-        if len(parts) != 2:
+        if len(parts) != 2 or not parts[1].isdigit():  # a commit git could not parse
             continue
         sha = parts[0].decode("ascii")
         message = body.decode("utf-8", "replace").strip()
@@ -294,21 +293,36 @@ class GitSource(Source):
     def packages(self, drops: Drops) -> Iterator[PackageHandle]:
         if not Path(self.path).is_dir():
             raise SourceError(f"source {self.spec!r}: no such folder")
+        label = Path(self.path).resolve().name
         try:
-            commit = run_git(self.path, "rev-parse", "--verify", "HEAD^{commit}").strip()
-            epoch = run_git(self.path, "log", "-1", "--format=%ct", commit.decode("ascii"))
+            run_git(self.path, "rev-parse", "--verify", "HEAD")
+        except GitTimeoutError:
+            drops.add(STAGE, "git_timeout", label)
+            return
         except GitError as exc:
             raise SourceError(
-                f"source {self.spec!r}: not a git working copy with a commit: {exc}"
+                f"source {self.spec!r}: not a git working copy with a commit "
+                f"(give git: the folder of a repository that has a commit): {exc}"
             ) from None
-        sha = commit.decode("ascii")
-        label = Path(self.path).resolve().name
+        try:
+            promisor = promisor_remote(self.path)
+            if promisor is not None:  # a missing object would start a fetch
+                drops.add(STAGE, "git_partial_clone", f"{label}:{promisor}")
+                return
+            sha = run_git(self.path, "rev-parse", "--verify", "HEAD^{commit}").strip().decode()
+            date = utc_date(run_git(self.path, "log", "-1", "--format=%ct", sha).strip())
+        except GitTimeoutError:
+            drops.add(STAGE, "git_timeout", label)
+            return
+        except (GitError, ValueError):  # a missing or corrupt commit object
+            drops.add(STAGE, "git_error", label)
+            return
         handle = GitPackage(
             name=str(canonicalize_name(label)),
             version=f"0+g{sha[:12]}",
             path=self.path,
             commit=sha,
-            commit_date=utc_date(epoch.strip()),
+            commit_date=date,
         )
         metadata = handle.peek_metadata(self.limits)
         if metadata is not None and metadata.name:
