@@ -1,7 +1,7 @@
 """radon metrics per function: cyclomatic complexity from radon, raw counts from our tokens.
 
 `radon.raw.analyze` re-tokenizes line by line and is superlinear on long multi-line literals
-(DESIGN.md §8); the raw counts below follow its definitions exactly but reuse the file's one
+(docs/architecture.md, "Measured facts"); the raw counts below follow its definitions exactly but reuse the file's one
 tokenize pass. Complexity comes from radon's own visitor over the `ast` tree the extractor
 parses anyway.
 """
@@ -62,10 +62,10 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
     lines = file.lines
     lloc = sloc = multi = blank = single = 0
     covered: set[int] = set()
-    index = bisect.bisect_left(file.logical_starts, start_row)
-    for ll in file.logical_lines[index:]:
-        if ll.start_row > end_row:
-            break
+    # bisect both ends: slicing `logical_lines[index:]` copied the rest of the file per unit
+    lo = bisect.bisect_left(file.logical_starts, start_row)
+    hi = bisect.bisect_right(file.logical_starts, end_row, lo)
+    for ll in file.logical_lines[lo:hi]:
         line_tokens = file.tokens_between(ll.start_row, ll.end_row)
         toks = [t for t in line_tokens if t.type != tokenize.COMMENT]
         rows = range(ll.start_row, min(ll.end_row, end_row) + 1)
