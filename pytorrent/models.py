@@ -1,6 +1,6 @@
 """Pydantic models of every record pytorrent writes; `schemas/*.json` is generated from them.
 
-The field names of `PairRecord` are a public contract (DESIGN.md §3): CodeSearchNet's fields
+The field names of `PairRecord` are a public contract (docs/architecture.md, "Units and records"): CodeSearchNet's fields
 first, then provenance. Records are written from plain dicts for speed; these models define
 and validate their shape (tests validate written records against them).
 """
@@ -74,7 +74,7 @@ class PackageMetadata(_Model):
 
 
 class PairRecord(_Model):
-    """One unit in `pairs/`: CodeSearchNet's fields plus provenance (DESIGN.md §3)."""
+    """One unit in `pairs/`: CodeSearchNet's fields plus provenance (docs/architecture.md, "Units and records")."""
 
     # CodeSearchNet fields
     repo: str = Field(description="package name (PEP 503 normalised)")

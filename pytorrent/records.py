@@ -1,4 +1,4 @@
-"""Units -> `pairs/` records and their ACS views (DESIGN.md §3-4)."""
+"""Units -> `pairs/` records and their ACS views (docs/architecture.md, "Units and records" and "Augmented-Code Scenarios")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exact and near deduplication of units (DESIGN.md §5).
+"""Exact and near deduplication of units (docs/architecture.md, "Dedup, split, output").
 
 Worker side, per package::
 

@@ -1,4 +1,4 @@
-"""Dedup configuration: MinHash and LSH parameters (defaults from the anchors, DESIGN.md §5)."""
+"""Dedup configuration: MinHash and LSH parameters (defaults from the anchors, docs/architecture.md, "Dedup, split, output")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Every hash here is a pure function of its input bytes (blake2b for tokens, fixed-constant
 integer mixing for n-grams), so workers, re-runs and machines agree. Python's `hash()` is
-salted per process and must never reach a signature (DESIGN.md §1).
+salted per process and must never reach a signature (docs/architecture.md, "Data flow").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Batched MinHash: datasketch's "affine32" scheme, vectorised over many sets at once.
 
-Calling `MinHash.update` per shingle costs a Python call each (1.5k functions/s, DESIGN.md
-§8). Here the shingles of a whole batch of units go through numpy in chunks and one
+Calling `MinHash.update` per shingle costs a Python call each (1.5k functions/s, docs/architecture.md,
+"Measured facts"). Here the shingles of a whole batch of units go through numpy in chunks and one
 `minimum.reduceat` gives every unit's signature. The permutations are datasketch's own
 (`MinHash(num_perm, seed, scheme="affine32").permutations`) and the arithmetic is its
 affine32 update, so each row equals `datasketch.MinHash.update_batch` over the same 32-bit

@@ -1,4 +1,4 @@
-"""Extraction: decoded Python source -> function and comment units (DESIGN.md §3-4)."""
+"""Extraction: decoded Python source -> function and comment units (docs/architecture.md, "Units and records" and "Augmented-Code Scenarios")."""
 
 from pytorrent.extract.categories import ALL_CATEGORIES, parse_categories, script_category
 from pytorrent.extract.engine import EXTRACTOR_VERSION, extract_source

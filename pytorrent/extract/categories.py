@@ -31,7 +31,7 @@ _OTHER_PATHS = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/sourc
 
 
 def script_category(path: str) -> Category:
-    """Category of a package-relative POSIX path (DESIGN.md §3)."""
+    """Category of a package-relative POSIX path (docs/architecture.md, "Units and records")."""
     parts = path.lower().split("/")
     filename = parts[-1]
     if any(part in _TEST_DIRS for part in parts[:-1]) or (

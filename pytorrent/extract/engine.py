@@ -370,7 +370,7 @@ def _comment_units(
     drops: Drops,
     example: str,
 ) -> list[Unit]:
-    """Apply the association rule (DESIGN.md §3) to the gaps of one block."""
+    """Apply the association rule (docs/architecture.md, "Units and records") to the gaps of one block."""
     items = block.items
     if not items:  # a module of comments only
         for run in comments.runs:

@@ -1,6 +1,6 @@
 """One tokenize pass per file: logical lines, comments and code tokens, with positions.
 
-libcst gives structure but no positions without its costly metadata wrapper (DESIGN.md §8).
+libcst gives structure but no positions without its costly metadata wrapper (docs/architecture.md, "Measured facts").
 Python's tokenizer is cheap and gives rows for everything: every statement header and simple
 statement ends in exactly one NEWLINE token, in the same order libcst lists statements, so
 `structure.py` maps statements to rows by counting logical lines. Comments and the tokens of

@@ -9,7 +9,7 @@ from pytorrent.models import Category, DocstringStyle, UnitKind
 
 @dataclass(slots=True)
 class Unit:
-    """A piece of code with the natural language attached to it (DESIGN.md §3).
+    """A piece of code with the natural language attached to it (docs/architecture.md, "Units and records").
 
     Holds what the file alone determines; the pipeline adds package provenance, ids and
     the split when it turns units into records.

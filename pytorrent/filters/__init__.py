@@ -1,4 +1,4 @@
-"""Quality filters and decontamination of units, each counted by name (DESIGN.md §1).
+"""Quality filters and decontamination of units, each counted by name (docs/architecture.md, "Data flow").
 
 In a worker, per package::
 

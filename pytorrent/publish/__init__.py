@@ -1,4 +1,4 @@
-"""Publishing a verified output folder as a dataset repository (DESIGN.md §1, last stage).
+"""Publishing a verified output folder as a dataset repository (docs/architecture.md, "Data flow", last stage).
 
     urls = publish("pytorrent-corpus", "ORG/NAME")           # commit URLs, card and manifest last
     publish("pytorrent-corpus", "ORG/NAME", dry_run=True, report=print)   # the plan, no token

@@ -2,7 +2,7 @@
 
 A `Source` lists packages as small picklable `PackageHandle`s; a worker process calls
 `handle.read(limits, drops)` to get the package's metadata and a stream of its Python files.
-Sources never parse code (DESIGN.md §1). Bad members are counted in `drops` under stage
+Sources never parse code (docs/architecture.md, "Data flow"). Bad members are counted in `drops` under stage
 "source", never raised.
 """
 

@@ -1,7 +1,7 @@
 """The one reading path of every source: members -> Python files, safely and within limits.
 
 Archives, folders, installed distributions and git trees all come through `read_python_files`,
-so the safety rules and caps (DESIGN.md §7) are applied in one place and every skip is counted
+so the safety rules and caps (docs/architecture.md, "Safety rules") are applied in one place and every skip is counted
 under stage "source" with the same reasons (see docs/sources.md).
 """
 

@@ -1,4 +1,4 @@
-"""SOURCE strings of the command line (DESIGN.md §2) -> `Source` objects."""
+"""SOURCE strings of the command line (docs/architecture.md, "Command line") -> `Source` objects."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The comment association rule of DESIGN.md §3, case by case (these tests are its spec)."""
+"""The comment association rule of docs/architecture.md, "Units and records", case by case (these tests are its spec)."""
 
 from __future__ import annotations
 

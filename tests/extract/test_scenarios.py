@@ -1,4 +1,4 @@
-"""ACS 0-5 views follow DESIGN.md §4 exactly; a unit enters a scenario only with non-empty X."""
+"""ACS 0-5 views follow docs/architecture.md, "Augmented-Code Scenarios" exactly; a unit enters a scenario only with non-empty X."""
 
 from __future__ import annotations
 
