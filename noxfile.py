@@ -24,7 +24,9 @@ def dev_requirement(name: str) -> str:
 @nox.session
 def tests(session: nox.Session) -> None:
     """The whole test suite (slow tests included; pass `-- -m "not slow"` to skip them)."""
-    session.install("-e", ".[dev,dask]")
+    # The CPU build of torch first: the train extra's open range would otherwise pull a CUDA build.
+    session.install("torch==2.13.0")
+    session.install("-e", ".[dev,dask,train]")
     session.run("pytest", "-n", "auto", "--dist", "loadgroup", "--durations=15", *session.posargs)
 
 
