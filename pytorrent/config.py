@@ -22,7 +22,9 @@ def default_workers() -> int:
 
 
 #: Settings that say where and how a build runs, not what it produces (kept out of build.json).
-RUN_ONLY_FIELDS = ("out", "workers", "executor", "scheduler", "work", "keep_work", "sources")
+RUN_ONLY_FIELDS = (
+    "out", "workers", "executor", "scheduler", "work", "keep_work", "sources", "overwrite",
+)  # fmt: skip
 
 
 class BuildConfig(BaseModel):
@@ -42,6 +44,7 @@ class BuildConfig(BaseModel):
         None, description="work folder: task cache + staging (default: .OUT.work beside OUT)"
     )
     keep_work: bool = Field(False, description="keep the default work folder after success")
+    overwrite: bool = Field(False, description="replace an --out pytorrent did not write")
     seed: int = 0
     limit: int | None = Field(None, ge=1)
     filter: bool = True

@@ -37,6 +37,8 @@ from pytorrent.workdir import WorkFolder, default_work_dir
 from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
+from pytorrent.write.guard import check_output, check_work, clean_leftovers, mark, unmark
+from pytorrent.write.public import public_spec, source_paths
 from pytorrent.write.shards import write_jsonl_gz
 
 LIBRARIES = (
@@ -140,14 +142,12 @@ def build(
     notes: list[str] = []
     if sources is not None:  # the manifest and card name the inputs actually used
         config = config.model_copy(update={"sources": tuple(s.spec for s in sources)})
+    out, work_root = _check_folders(config)
     handles = collect_packages(config, drops, sources)
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")
-    out = config.out.resolve()
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"--out {out} exists and is not a folder")
     out.parent.mkdir(parents=True, exist_ok=True)
-    work_root = (config.work or default_work_dir(out)).resolve()
+    clean_leftovers(out)
     executor = make_executor(  # before the work folder: a missing extra leaves nothing behind
         config.executor,
         min(config.workers, len(handles)),
@@ -165,6 +165,7 @@ def build(
             results = _extract_all(config, handles, executor, work, progress, run)
             run.extract_seconds = time.monotonic() - extract_started
             manifest = _write_output(config, results, drops, staging, progress, notes)
+            unmark(staging)
             replace_folder(staging, out)
         finally:
             if staging.exists():
@@ -174,13 +175,24 @@ def build(
     return BuildReport(out, manifest, time.monotonic() - started, notes, run)
 
 
+def _check_folders(config: BuildConfig) -> tuple[Path, Path]:
+    """--out and --work, resolved, once nothing in them could be lost (see write/guard.py)."""
+    sources = [p for spec in config.sources for p in source_paths(spec)]
+    out = check_output(config.out, sources=sources, overwrite=config.overwrite)
+    if config.work is not None:
+        check_work(config.work, config.out)
+    return out, (config.work or default_work_dir(out)).resolve()
+
+
 def _staging_folder(work: WorkFolder, out: Path) -> Path:
     """Inside the work folder when it shares the output's filesystem (one rename moves it),
     else a temp folder beside the output."""
     if work.root.stat().st_dev == out.parent.stat().st_dev:
         work.staging.mkdir()
         return work.staging
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
+    mark(staging)  # removed just before the swap; a killed run's copy is cleaned next time
+    return staging
 
 
 def _extract_all(
@@ -305,7 +317,7 @@ def _write_output(
         split_counts=split_counts,
         scenarios=config.scenarios,
         licenses=licenses,
-        inputs=list(config.sources),
+        inputs=[public_spec(s) for s in config.sources],
         config=config.manifest_config(),
         counts=counts,
         drops=drops.by_stage(),
@@ -316,7 +328,7 @@ def _write_output(
     manifest = BuildManifest(
         pytorrent_version=__version__,
         extractor_version=EXTRACTOR_VERSION,
-        inputs=list(config.sources),
+        inputs=[public_spec(s) for s in config.sources],
         config=config.manifest_config(),
         library_versions=library_versions(),
         counts=counts,

@@ -1,6 +1,7 @@
 """The work folder of a build: task cache, output staging, and a lock.
 
 ```
+WORK/.pytorrent-owned     marker: pytorrent created this folder (anything else is refused)
 WORK/lock                 held (flock) while a build runs; a second build is refused
 WORK/cache/ab/abcd...     per-package results (see task_cache.py), reused by later builds
 WORK/staging/             the output being written; renamed onto --out when complete
@@ -18,7 +19,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from pytorrent.errors import OutputError, WorkFolderBusyError
+from pytorrent.errors import ConfigError, OutputError, WorkFolderBusyError
+from pytorrent.write.guard import MARKER, mark
 
 try:
     import fcntl
@@ -50,6 +52,13 @@ class WorkFolder:
         if self.root.exists() and not self.root.is_dir():
             raise OutputError(f"work folder {self.root} exists and is not a folder")
         self.root.mkdir(parents=True, exist_ok=True)
+        if not (self.root / MARKER).is_file():
+            if any(self.root.iterdir()):
+                raise ConfigError(
+                    f"--work {self.root} is not empty and pytorrent did not create it; "
+                    "pass an empty or new folder as --work"
+                )
+            mark(self.root)
         lock = (self.root / "lock").open("a+", encoding="utf-8")
         if fcntl is not None:
             try:

@@ -54,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output folder (default: ./pytorrent-corpus)",
     )
     parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an existing --out even when pytorrent did not write it (never the "
+        "current or home folder, a source, or a folder above one)",
+    )
+    parser.add_argument(
         "--acs",
         default="0,1,2,3,4,5",
         help="Augmented-Code Scenarios to write, e.g. 0,4 (default: all)",
@@ -163,6 +169,7 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             scheduler=args.scheduler,
             work=args.work,
             keep_work=args.keep_work,
+            overwrite=args.overwrite,
             seed=args.seed,
             limit=args.limit,
             filter=not args.no_filter,

@@ -25,6 +25,7 @@ from pytorrent.stats import register_files, write_stats
 from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import write_card
 from pytorrent.write.corpus import write_shards
+from pytorrent.write.guard import check_output, clean_leftovers, mark, unmark
 
 HELP = "re-deduplicate an existing output folder in place"
 #: Folders rewritten from `pairs/`; everything else (packages/, tokenizer/) is kept as is.
@@ -44,6 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DedupConfig.num_perm,
         help="MinHash permutations (default: 256)",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="rewrite OUT even when it holds files its build.json does not list (they are lost)",
     )
     parser.add_argument("--anonymize", action="store_true",
                         help="shingle tokens with local names anonymised (see docs/dedup.md)")  # fmt: skip
@@ -87,15 +93,20 @@ def _signatures(out: Path, config: DedupConfig, work: Path) -> list[Path]:
     return paths
 
 
-def dedup_output(out: Path, config: DedupConfig) -> BuildManifest:
-    """Deduplicate `out` in place; returns the new manifest."""
+def dedup_output(out: Path, config: DedupConfig, *, overwrite: bool = False) -> BuildManifest:
+    """Deduplicate `out` in place; returns the new manifest. Refuses (ConfigError) a folder
+    holding files its build.json does not list, unless `overwrite`."""
     manifest_path = out / "build.json"
     if not manifest_path.is_file():
         raise OutputError(f"{out} has no build.json: not an output folder of pytorrent build")
+    check_output(out, option="OUT", overwrite=overwrite)
+    clean_leftovers(out)
     manifest = BuildManifest.model_validate_json(manifest_path.read_text(encoding="utf-8"))
     scenarios = sorted(int(name[3:]) for name in manifest.split_counts if name.startswith("acs"))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.dedup-", dir=out.parent))
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.dedup-work-", dir=out.parent))
+    mark(staging)  # a killed run's temp folders are cleaned by the next one
+    mark(work)
     try:
         found = find_duplicates(_signatures(out, config, work), config)
         duplicates = found.drop_ids()
@@ -137,6 +148,7 @@ def dedup_output(out: Path, config: DedupConfig) -> BuildManifest:
         (staging / "build.json").write_text(updated.model_dump_json(indent=2) + "\n", "utf-8")
         stats = write_stats(staging)
         final = register_files(staging, [*stats.files, write_card(staging)])
+        unmark(staging)
         replace_folder(staging, out)
         return final
     finally:
@@ -152,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
     manifest = dedup_output(
         args.out.resolve(),
         DedupConfig(threshold=args.threshold, num_perm=args.num_perm, anonymize=args.anonymize),
+        overwrite=args.overwrite,
     )
     report = manifest.dedup or {}
     print(

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from pytorrent.errors import OutputError
+
 
 @contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
@@ -26,12 +28,23 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 def replace_folder(staged: Path, final: Path) -> None:
-    """Move a fully written folder into place, replacing an older one as late as possible."""
+    """Move a fully written folder into place, replacing an older one as late as possible.
+
+    Never loses both: when the new folder cannot be renamed into place, the old one gets its
+    name back and OutputError says so."""
     trash: Path | None = None
     if final.exists():
         trash = final.with_name(f".{final.name}.old-{os.getpid()}")
         final.replace(trash)
-    staged.replace(final)
+    try:
+        staged.replace(final)
+    except OSError as exc:
+        if trash is not None:
+            trash.replace(final)
+        raise OutputError(
+            f"cannot move the new output into {final} ({exc.strerror or exc}); "
+            "the previous one is unchanged"
+        ) from None
     if trash is not None:
         shutil.rmtree(trash, ignore_errors=True)
 

@@ -26,6 +26,7 @@ from pytorrent.stats.report import (
     tokenizer_table,
 )
 from pytorrent.stats.write import load_stats, load_tokenizer_stats, write_text
+from pytorrent.write.public import md_cell
 from pytorrent.write.shards import PAIR_SCHEMA
 
 CITATION = """@article{bahrami2021pytorrent,
@@ -239,7 +240,7 @@ def _built_section(
     ]
     for stage, reasons in drops.items():
         for reason, n in reasons.items():
-            lines.append(f"| {stage} | {reason} | {n:,} |")
+            lines.append(f"| {md_cell(stage)} | {md_cell(reason)} | {n:,} |")
     return [*lines, ""]
 
 
@@ -287,7 +288,7 @@ def _license_section(licenses: Counter[str], license_id: str) -> list[str]:
         text += " The card's license is `other` because the packages' license has no Hub id:"
     lines = ["## Licenses", "", text, "", "| license | packages |", "|---|---:|"]
     for name, n in sorted(licenses.items(), key=lambda kv: (-kv[1], kv[0])):
-        lines.append(f"| {name} | {n:,} |")
+        lines.append(f"| {md_cell(name)} | {n:,} |")
     return [*lines, ""]
 
 
@@ -402,12 +403,12 @@ def field_table() -> list[str]:
     for field in PAIR_SCHEMA:
         info = PairRecord.model_fields.get(field.name)
         text = (info.description if info else None) or _FIELD_NOTES.get(field.name, "")
-        lines.append(f"| `{field.name}` | {_arrow_type(field)} | {text} |")
+        lines.append(f"| `{field.name}` | {_arrow_type(field)} | {md_cell(text)} |")
         if pa.types.is_struct(field.type):
             for sub in field.type:
                 sub_info = UnitMetrics.model_fields.get(sub.name)
                 sub_text = (sub_info.description if sub_info else None) or ""
-                lines.append(f"| `{field.name}.{sub.name}` | {sub.type} | {sub_text} |")
+                lines.append(f"| `{field.name}.{sub.name}` | {sub.type} | {md_cell(sub_text)} |")
     return lines
 
 
