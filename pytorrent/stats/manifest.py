@@ -35,14 +35,16 @@ def write_manifest(out: Path, manifest: BuildManifest) -> None:
 def register_files(out: Path, paths: Iterable[Path]) -> BuildManifest:
     """Record the sha256 and size of `paths` (files under `out`) in `out/build.json`.
 
-    Entries of files that no longer exist are removed, so the manifest lists exactly what is
-    on disk; `records` of an entry already present is kept. The file is replaced atomically.
+    A relative path is relative to the current folder, like `out` itself (so `out / "x"`
+    works for a relative `out`). Entries of files that no longer exist are removed, so the
+    manifest lists exactly what is on disk; `records` of an entry already present is kept.
+    The file is replaced atomically.
     """
     root = out.resolve()
     manifest = read_manifest(out)
     files = dict(manifest.files)
     for path in paths:
-        absolute = path if path.is_absolute() else out / path
+        absolute = path.absolute()
         try:
             rel = absolute.resolve().relative_to(root).as_posix()
         except ValueError:
