@@ -61,6 +61,8 @@ AUTOTHROTTLE_START_DELAY = _float("AUTOTHROTTLE_START_DELAY", 1.0)
 AUTOTHROTTLE_MAX_DELAY = _float("AUTOTHROTTLE_MAX_DELAY", 60.0)
 AUTOTHROTTLE_TARGET_CONCURRENCY = _float("AUTOTHROTTLE_TARGET_CONCURRENCY", 2.0)
 DOWNLOAD_TIMEOUT = _int("DOWNLOAD_TIMEOUT", 180)
+# Only http(s) is ever fetched: file://, ftp://, s3:// and data: links are not downloaded.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOAD_WARNSIZE = 512 * 1024 * 1024  # channel repodata.json files run to hundreds of MB
 PYTORRENT_MAX_ARCHIVE_BYTES = _int("MAX_ARCHIVE_BYTES", 512 * 1024 * 1024)
 
