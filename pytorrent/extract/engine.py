@@ -19,6 +19,7 @@ import libcst as cst
 from pytorrent.drops import Drops
 from pytorrent.extract import comments as cm
 from pytorrent.extract.categories import script_category
+from pytorrent.extract.dedent import cut_rows, dedent_unit
 from pytorrent.extract.docstrings import (
     clean_docstring,
     docstring_style,
@@ -208,33 +209,6 @@ def _span_comments(
 # -- code text and tokens -----------------------------------------------------------------
 
 
-def _cut(tokens: FileTokens, first_row: int, last_row: int, ranges: list[_Range]) -> str:
-    """Text of rows first..last with the given (row, col) ranges removed."""
-    lines = tokens.lines[first_row - 1 : last_row]
-    if not ranges:
-        return "".join(lines)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-    text = "".join(lines)
-
-    def offset(row: int, col: int) -> int:
-        return offsets[row - first_row] + col if row <= last_row else offsets[-1]
-
-    pieces: list[str] = []
-    position = 0
-    for r0, c0, r1, c1 in sorted(ranges):
-        start, end = offset(r0, c0), offset(r1, c1)
-        if start < position:
-            start = position
-        if end <= start:
-            continue
-        pieces.append(text[position:start])
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
-
-
 def _comment_ranges(tokens: FileTokens, span: list[Token]) -> list[_Range]:
     """Ranges removing every comment: whole rows for full-line ones, `  # ...` for inline."""
     ranges: list[_Range] = []
@@ -332,6 +306,7 @@ def _function_unit(
     comment_ranges = _comment_ranges(tokens, span)
     prose, code_comments = _span_comments(comments, first, last)
     code_tokens, code_tokens_with_comments = _token_texts(span, doc_ranges, comments)
+    dedent = dedent_unit(tokens, first, last, span)
     raw = fn.docstring.raw if fn.docstring else ""
     cleaned = clean_docstring(raw) if raw else ""
     metrics: dict[str, int | None] = {"cyclomatic_complexity": complexity.get(fn.def_row)}
@@ -343,9 +318,9 @@ def _function_unit(
         category=category,  # type: ignore[arg-type]
         start_line=first,
         end_line=last,
-        original_string=tokens.text(first, last),
-        code=_cut(tokens, first, last, doc_ranges),
-        code_without_comments=_cut(tokens, first, last, doc_ranges + comment_ranges),
+        original_string="".join(dedent.lines),
+        code=cut_rows(tokens, first, last, doc_ranges, dedent),
+        code_without_comments=cut_rows(tokens, first, last, doc_ranges + comment_ranges, dedent),
         code_tokens=code_tokens,
         code_tokens_with_comments=code_tokens_with_comments,
         docstring=cleaned,
@@ -429,7 +404,7 @@ def _comment_units(
                 end_line=code_last,
                 original_string=tokens.text(run.first_row, code_last),
                 code=tokens.text(code_first, code_last),
-                code_without_comments=_cut(tokens, code_first, code_last, comment_ranges),
+                code_without_comments=cut_rows(tokens, code_first, code_last, comment_ranges),
                 code_tokens=code_tokens,
                 code_tokens_with_comments=code_tokens_with_comments,
                 docstring="",

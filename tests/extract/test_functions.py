@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from tests.extract.helpers import extract, functions
@@ -158,8 +160,11 @@ def test_layout_variants_give_exact_spans(source: str) -> None:
     assert fns, drops.by_stage()
     lines = source.split("\n")
     for fn in fns:
-        expected = "\n".join(lines[fn.start_line - 1 : fn.end_line])
+        span = lines[fn.start_line - 1 : fn.end_line]
+        prefix = span[0][: len(span[0]) - len(span[0].lstrip())]
+        expected = "\n".join(x[len(prefix) :] if x.startswith(prefix) else x for x in span)
         assert fn.original_string.rstrip("\n") == expected.rstrip("\n")
+        ast.parse(fn.original_string)
     if "# not a comment" in source:
         assert fns[0].comments == []
 
