@@ -101,6 +101,31 @@ def shard_blocks(
     return blocks
 
 
+def _shuffled_batches(
+    shards: list[Path],
+    examples_of: Callable[[Path], list[list[int]]],
+    batch_size: int,
+    seed: int,
+    epoch: int,
+) -> Iterator[list[list[int]]]:
+    """Shards in a seeded order, each shard's examples shuffled; the last partial batch dropped.
+
+    One shard is in memory at a time, so a corpus larger than RAM streams.
+    """
+    rng = random.Random(f"{seed}:{epoch}")
+    order = list(shards)
+    rng.shuffle(order)
+    batch: list[list[int]] = []
+    for path in order:
+        examples = examples_of(path)
+        rng.shuffle(examples)
+        for example in examples:
+            batch.append(example)
+            if len(batch) == batch_size:
+                yield batch
+                batch = []
+
+
 def packed_batches(
     shards: list[Path],
     column: str,
@@ -112,18 +137,13 @@ def packed_batches(
     epoch: int,
 ) -> Iterator[list[list[int]]]:
     """One epoch of shuffled fixed-size blocks in batches (the last partial batch dropped)."""
-    rng = random.Random(f"{seed}:{epoch}")
-    order = list(shards)
-    rng.shuffle(order)
-    batch: list[list[int]] = []
-    for path in order:
-        blocks = shard_blocks(path, column, encode, separator, size)
-        rng.shuffle(blocks)
-        for block in blocks:
-            batch.append(block)
-            if len(batch) == batch_size:
-                yield batch
-                batch = []
+    return _shuffled_batches(
+        shards,
+        lambda path: shard_blocks(path, column, encode, separator, size),
+        batch_size,
+        seed,
+        epoch,
+    )
 
 
 def line_batches(
@@ -136,15 +156,10 @@ def line_batches(
     epoch: int,
 ) -> Iterator[list[list[int]]]:
     """Masked-LM examples: each text truncated to `budget` ids, shuffled per shard."""
-    rng = random.Random(f"{seed}:{epoch}")
-    order = list(shards)
-    rng.shuffle(order)
-    batch: list[list[int]] = []
-    for path in order:
-        examples = [encode(text)[:budget] for text in iter_texts([path], column)]
-        rng.shuffle(examples)
-        for example in examples:
-            batch.append(example)
-            if len(batch) == batch_size:
-                yield batch
-                batch = []
+    return _shuffled_batches(
+        shards,
+        lambda path: [encode(text)[:budget] for text in iter_texts([path], column)],
+        batch_size,
+        seed,
+        epoch,
+    )
