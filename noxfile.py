@@ -39,8 +39,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy, strict on pytorrent/."""
-    session.install("-e", ".[dev]")
+    """mypy, strict on pytorrent/, against the real train and dask libraries (CPU torch first)."""
+    session.install("torch==2.13.0")
+    session.install("-e", ".[dev,dask,train]")
     session.run("mypy")
 
 
