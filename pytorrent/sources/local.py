@@ -140,6 +140,21 @@ def is_project_root(folder: Path) -> bool:
     return any((folder / marker).is_file() for marker in PROJECT_MARKERS)
 
 
+def entry_kind(entry: os.DirEntry[str]) -> str:
+    """`dir`, `file`, `symlink` (to a folder: never followed), `broken_symlink` (dangling or a
+    loop, which raises ELOOP on every stat) or `other` (sockets, FIFOs, devices: never read)."""
+    try:
+        if entry.is_dir(follow_symlinks=False):
+            return "dir"
+        if entry.is_symlink():
+            if entry.is_dir():
+                return "symlink"
+            return "file" if entry.is_file() else "broken_symlink"
+        return "file" if entry.is_file(follow_symlinks=False) else "other"
+    except OSError:
+        return "broken_symlink"
+
+
 def discover(root: Path, limits: ReadLimits, drops: Drops) -> Iterator[Candidate]:
     """Archives and project folders under `root`, depth first in name order."""
     if is_project_root(root):
@@ -163,12 +178,13 @@ def discover(root: Path, limits: ReadLimits, drops: Drops) -> Iterator[Candidate
         subdirs: list[Path] = []
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
+            kind = entry_kind(entry)
+            if kind == "dir":
                 if not skip_dir(path):
                     subdirs.append(path)
-            elif entry.is_symlink() and entry.is_dir():
-                drops.add(STAGE, "symlink", str(path.relative_to(root)))
-            elif entry.is_file():
+            elif kind in ("symlink", "broken_symlink"):
+                drops.add(STAGE, kind, str(path.relative_to(root)))
+            elif kind == "file":
                 candidate = archive_candidate(path, limits)
                 if candidate is not None:
                     found_any = True
