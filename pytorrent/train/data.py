@@ -107,8 +107,10 @@ def _shuffled_batches(
     batch_size: int,
     seed: int,
     epoch: int,
+    keep_partial: bool = False,
 ) -> Iterator[list[list[int]]]:
-    """Shards in a seeded order, each shard's examples shuffled; the last partial batch dropped.
+    """Shards in a seeded order, each shard's examples shuffled; the last partial batch dropped
+    unless `keep_partial` (validation reads every example).
 
     One shard is in memory at a time, so a corpus larger than RAM streams.
     """
@@ -124,6 +126,8 @@ def _shuffled_batches(
             if len(batch) == batch_size:
                 yield batch
                 batch = []
+    if keep_partial and batch:
+        yield batch
 
 
 def packed_batches(
@@ -135,6 +139,7 @@ def packed_batches(
     batch_size: int,
     seed: int,
     epoch: int,
+    keep_partial: bool = False,
 ) -> Iterator[list[list[int]]]:
     """One epoch of shuffled fixed-size blocks in batches (the last partial batch dropped)."""
     return _shuffled_batches(
@@ -143,6 +148,7 @@ def packed_batches(
         batch_size,
         seed,
         epoch,
+        keep_partial,
     )
 
 
@@ -154,6 +160,7 @@ def line_batches(
     batch_size: int,
     seed: int,
     epoch: int,
+    keep_partial: bool = False,
 ) -> Iterator[list[list[int]]]:
     """Masked-LM examples: each text truncated to `budget` ids, shuffled per shard."""
     return _shuffled_batches(
@@ -162,4 +169,5 @@ def line_batches(
         batch_size,
         seed,
         epoch,
+        keep_partial,
     )
