@@ -26,6 +26,7 @@ COMMANDS = {
     "tokenizer": "train a byte-level BPE tokenizer on an output folder's train split",
     "publish": "push an output folder to the Hugging Face Hub as a dataset repository",
     "schemas": "write JSON Schemas of every record type (from the pydantic models)",
+    "eval": "score generated code: BLEU, ROUGE-L, syntax, BERTScore, HumanEval pass@k",
 }
 
 
