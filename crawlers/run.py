@@ -139,6 +139,10 @@ def build_settings(job: CrawlJob) -> Any:
         "JOBDIR": str(job_dir),
     }
     settings.update(run_values, priority="cmdline")
+    if "DOWNLOAD_MAXSIZE" not in job.settings:
+        # The metadata cap is the default for every request without a cap of its own.
+        maxsize = settings.getint("PYTORRENT_MAX_METADATA_BYTES")
+        settings.set("DOWNLOAD_MAXSIZE", maxsize, priority="cmdline")
     if "HTTPCACHE_DIR" not in job.settings:
         settings.set("HTTPCACHE_DIR", str(job.store / "state" / "httpcache"), priority="cmdline")
     return settings

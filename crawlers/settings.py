@@ -61,10 +61,21 @@ AUTOTHROTTLE_START_DELAY = _float("AUTOTHROTTLE_START_DELAY", 1.0)
 AUTOTHROTTLE_MAX_DELAY = _float("AUTOTHROTTLE_MAX_DELAY", 60.0)
 AUTOTHROTTLE_TARGET_CONCURRENCY = _float("AUTOTHROTTLE_TARGET_CONCURRENCY", 2.0)
 DOWNLOAD_TIMEOUT = _int("DOWNLOAD_TIMEOUT", 180)
-# Only http(s) is ever fetched: file://, ftp://, s3:// and data: links are not downloaded.
+# Only http(s) is ever fetched: file://, ftp://, s3:// and data: links are not downloaded
+# (crawlers.refuse refuses them first; without a handler they could not be fetched anyway).
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
-DOWNLOAD_WARNSIZE = 512 * 1024 * 1024  # channel repodata.json files run to hundreds of MB
+# Hosts fetched besides those of the index/channel URLs given (HOST[:PORT], comma-separated).
+PYTORRENT_ALLOW_HOSTS = [h.strip() for h in _env("ALLOW_HOSTS", "").split(",") if h.strip()]
+# Size caps, streamed and after decompression (Scrapy's own default is 1 GiB for everything):
+# JSON API documents, simple pages and robots.txt; archives; conda repodata.json, which
+# runs to hundreds of MB on big channels.
+PYTORRENT_MAX_METADATA_BYTES = _int("MAX_METADATA_BYTES", 32 * 1024 * 1024)
 PYTORRENT_MAX_ARCHIVE_BYTES = _int("MAX_ARCHIVE_BYTES", 512 * 1024 * 1024)
+PYTORRENT_MAX_REPODATA_BYTES = _int("MAX_REPODATA_BYTES", 1024 * 1024 * 1024)
+DOWNLOAD_MAXSIZE = PYTORRENT_MAX_METADATA_BYTES  # requests without their own cap
+DOWNLOAD_WARNSIZE = 0  # every cap is enforced; a warning before it adds nothing
+REDIRECT_MAX_TIMES = _int("REDIRECT_MAX_TIMES", 10)
+METAREFRESH_ENABLED = False  # index pages have no business redirecting through HTML
 
 # Retries: 5xx, 429 and timeouts/connection resets, with exponential backoff.
 RETRY_ENABLED = True
@@ -73,6 +84,10 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 408, 522, 524]
 PYTORRENT_BACKOFF_BASE = _float("BACKOFF_BASE", 1.0)
 PYTORRENT_BACKOFF_MAX = _float("BACKOFF_MAX", 300.0)
 DOWNLOADER_MIDDLEWARES = {
+    # First of all (before robots.txt): a refused URL is never sent, not even for robots.
+    "crawlers.refuse.AllowedHostsMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawlers.refuse.GuardedRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     # After the HTTP cache (900): credentials are added last and never stored.

@@ -10,13 +10,26 @@ from pydantic import BaseModel, ConfigDict, Field
 
 DROPPED = "pytorrent/dropped/"
 EXAMPLES = "pytorrent/drop_examples/"
+REFUSED = "pytorrent/refused_url/"
+REFUSED_EXAMPLES = "pytorrent/refused_examples/"
+
+
+def counted(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    """reason -> count of the stats under `prefix`, sorted."""
+    return dict(
+        sorted((k[len(prefix) :], int(v)) for k, v in stats.items() if k.startswith(prefix))
+    )
+
+
+def examples_of(stats: dict[str, Any], prefix: str) -> dict[str, list[str]]:
+    return dict(
+        sorted((k[len(prefix) :], list(v)) for k, v in stats.items() if k.startswith(prefix))
+    )
 
 
 def drops_of(stats: dict[str, Any]) -> tuple[dict[str, int], dict[str, list[str]]]:
     """(reason -> count, reason -> examples) from a stats dump."""
-    counts = {k[len(DROPPED) :]: int(v) for k, v in stats.items() if k.startswith(DROPPED)}
-    examples = {k[len(EXAMPLES) :]: list(v) for k, v in stats.items() if k.startswith(EXAMPLES)}
-    return dict(sorted(counts.items())), dict(sorted(examples.items()))
+    return counted(stats, DROPPED), examples_of(stats, EXAMPLES)
 
 
 class CrawlSummary(BaseModel):
@@ -40,6 +53,10 @@ class CrawlSummary(BaseModel):
     errors: int = Field(description="errors logged (failed requests after retries, ...)")
     dropped: dict[str, int] = Field(default_factory=dict, description="reason -> packages")
     drop_examples: dict[str, list[str]] = Field(default_factory=dict)
+    refused: dict[str, int] = Field(
+        default_factory=dict, description="refusal reason -> URLs not fetched (or cut off)"
+    )
+    refused_examples: dict[str, list[str]] = Field(default_factory=dict)
     stats: dict[str, Any] = Field(default_factory=dict, description="all Scrapy stats")
 
     @classmethod
@@ -68,12 +85,18 @@ class CrawlSummary(BaseModel):
             errors=get("log_count/ERROR"),
             dropped=dropped,
             drop_examples=examples,
+            refused=counted(stats, REFUSED),
+            refused_examples=examples_of(stats, REFUSED_EXAMPLES),
             stats=orjson.loads(orjson.dumps(stats, default=str)),
         )
 
     @property
     def dropped_total(self) -> int:
         return sum(self.dropped.values())
+
+    @property
+    def refused_total(self) -> int:
+        return sum(self.refused.values())
 
     def line(self) -> str:
         """One human line: the final summary the CLI prints."""
@@ -82,7 +105,8 @@ class CrawlSummary(BaseModel):
             f"{self.packages} packages ({self.packages_per_s:.1f}/s), "
             f"{self.archives_stored} archives stored ({_mb(self.archive_bytes)}), "
             f"{self.archives_reused} reused, {_mb(self.bytes_downloaded)} downloaded, "
-            f"{self.retries} retries, {self.dropped_total} dropped, {self.errors} errors"
+            f"{self.retries} retries, {self.dropped_total} dropped, "
+            f"{self.refused_total} URLs refused, {self.errors} errors"
         )
 
 

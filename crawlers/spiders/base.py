@@ -13,6 +13,7 @@ from twisted.python.failure import Failure
 
 from crawlers.config import Endpoint
 from crawlers.items import FileChoice, PackageItem
+from crawlers.refuse import CAP_META, RefusedURL, count_size_cut, is_size_cut
 from crawlers.stats import count_drop
 from crawlers.store import Store
 
@@ -29,6 +30,11 @@ class PackageSpider(Spider):
     @property
     def store(self) -> Store:
         return Store(self.settings["PYTORRENT_STORE"])
+
+    @property
+    def given_urls(self) -> list[str]:
+        """The URLs the user gave; their hosts are the ones this crawl may fetch from."""
+        return []
 
     @property
     def max_archive_bytes(self) -> int:
@@ -63,6 +69,7 @@ class PackageSpider(Spider):
             meta={
                 "dont_cache": True,
                 "download_maxsize": self.max_archive_bytes,
+                CAP_META: "PYTORRENT_MAX_ARCHIVE_BYTES",
                 "pytorrent_record": record,
                 "pytorrent_file": file,
                 "pytorrent_label": label,
@@ -82,22 +89,30 @@ class PackageSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         file: FileChoice = request.meta["pytorrent_file"]
         label = f"{request.meta['pytorrent_label']}:{file.filename}"
-        self.drop("archive_" + failure_reason(failure), label)
+        self.drop("archive_" + self.reason_of(failure), label)
 
     def fetch_failed(self, failure: Failure) -> None:
         """Errback of metadata requests: count the package as lost, with the cause."""
         request = failure.request  # type: ignore[attr-defined]
-        self.drop(failure_reason(failure), str(request.meta.get("pytorrent_label", request.url)))
+        label = str(request.meta.get("pytorrent_label", request.url))
+        self.drop(self.reason_of(failure), label)
+
+    def reason_of(self, failure: Failure) -> str:
+        """`failure_reason`, counting a body cut off by its size cap as a refused URL too."""
+        count_size_cut(self.crawler, failure)
+        return failure_reason(failure)
 
 
 def failure_reason(failure: Failure) -> str:
     """A short, stable drop reason for a failed request."""
     value = failure.value
+    if is_size_cut(failure):
+        return "too_large"  # PYTORRENT_MAX_{METADATA,ARCHIVE,REPODATA}_BYTES cut it off
+    if isinstance(value, RefusedURL):
+        return f"refused_url/{value.reason}"
     if isinstance(value, HttpError):
         status = value.response.status
         return "not_found" if status == 404 else f"http_{status}"
     if isinstance(value, IgnoreRequest):
         return "robots_forbidden" if "robots" in str(value).lower() else "ignored"
-    if "max size" in str(value).lower():
-        return "too_large"  # DOWNLOAD_MAXSIZE / PYTORRENT_MAX_ARCHIVE_BYTES cut it off
     return "network_" + type(value).__name__

@@ -21,8 +21,9 @@ from twisted.python.failure import Failure
 
 from crawlers.config import normalize_base_url
 from crawlers.items import FileChoice, PackageItem
+from crawlers.refuse import CAP_META
 from crawlers.select import conda_rank, is_python_package
-from crawlers.spiders.base import PackageSpider, failure_reason
+from crawlers.spiders.base import PackageSpider
 
 #: Where each repodata section's files come from (both formats hold the same builds).
 SECTIONS = ("packages", "packages.conda")
@@ -51,6 +52,10 @@ class CondaSpider(PackageSpider):
         self.credentials = channel  # IndexAuthMiddleware sends them to the channel host only
 
     @property
+    def given_urls(self) -> list[str]:
+        return [self.channel_url]
+
+    @property
     def progress(self) -> dict[str, Any]:
         """Read subdirs and best candidates so far; in the job dir's spider state if any."""
         state: dict[str, Any] | None = getattr(self, "state", None)
@@ -74,6 +79,8 @@ class CondaSpider(PackageSpider):
                     "pytorrent_subdir": subdir,
                     "pytorrent_json": True,
                     "pytorrent_label": f"{subdir}/repodata.json",
+                    "download_maxsize": self.settings.getint("PYTORRENT_MAX_REPODATA_BYTES"),
+                    CAP_META: "PYTORRENT_MAX_REPODATA_BYTES",
                 },
                 dont_filter=True,
             )
@@ -95,7 +102,7 @@ class CondaSpider(PackageSpider):
 
     def repodata_failed(self, failure: Failure) -> Iterator[PackageItem | Request]:
         subdir = failure.request.meta["pytorrent_subdir"]  # type: ignore[attr-defined]
-        self.drop("repodata_" + failure_reason(failure), f"{subdir}/repodata.json")
+        self.drop("repodata_" + self.reason_of(failure), f"{subdir}/repodata.json")
         yield from self.subdir_done(subdir)
 
     def collect(self, subdir: str, repodata: dict[str, Any], url: str) -> None:

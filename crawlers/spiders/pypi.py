@@ -53,6 +53,10 @@ class PypiSpider(PackageSpider):
         self.limit = limit
         self.credentials = index  # IndexAuthMiddleware sends them to the index host only
 
+    @property
+    def given_urls(self) -> list[str]:
+        return [self.index_url] + ([self.json_api_url] if self.json_api_url else [])
+
     async def start(self) -> AsyncIterator[Any]:
         if self.all_names:
             yield Request(

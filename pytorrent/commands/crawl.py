@@ -7,6 +7,7 @@ by running the same command again. `build` reads the store through `pypi:`/`cond
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,18 @@ from crawlers.config import (
     resolve_index_url,
     resolve_json_api_base,
 )
+from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
 from crawlers.names import parse_requirements, read_names_file
+from crawlers.refuse import HINTS
 from crawlers.run import CrawlJob, run_crawl
 from crawlers.summary import CrawlSummary
 from pytorrent.errors import ConfigError
+
+#: The way out of a size refusal, printed with the summary.
+_CAP_HINT = (
+    "raise a cap with --max-metadata-bytes, --max-archive-bytes or --max-repodata-bytes "
+    "(the run log names the one that applied)"
+)
 
 HELP = "crawl a PyPI-style index or a conda channel into a local store (metadata + archives)"
 
@@ -68,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="download every package, not only those that ship Python",
     )
+    conda.add_argument(
+        "--max-repodata-bytes",
+        type=_byte_count,
+        metavar="N",
+        help="cap on each repodata.json (default 1 GiB; PYTORRENT_MAX_REPODATA_BYTES)",
+    )
     for sub in (pypi, conda):
         _add_common(sub)
 
@@ -87,6 +102,28 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         metavar="KEY=VALUE",
         help="a Scrapy setting, e.g. --set CONCURRENT_REQUESTS_PER_DOMAIN=2 (repeatable)",
     )
+    parser.add_argument(
+        "--allow-host",
+        dest="allow_hosts",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also fetch from this host (repeatable; adds to PYTORRENT_ALLOW_HOSTS); only the "
+        "hosts of the URLs given are fetched otherwise",
+    )
+    parser.add_argument(
+        "--max-metadata-bytes",
+        type=_byte_count,
+        metavar="N",
+        help="cap on each JSON document or simple page (default 32 MiB; "
+        "PYTORRENT_MAX_METADATA_BYTES)",
+    )
+    parser.add_argument(
+        "--max-archive-bytes",
+        type=_byte_count,
+        metavar="N",
+        help="cap on each archive (default 512 MiB; PYTORRENT_MAX_ARCHIVE_BYTES)",
+    )
     parser.add_argument("--log-level", help="DEBUG, INFO (default), WARNING, ERROR")
     parser.add_argument("--timeout", type=float, help="stop gracefully after this many seconds")
 
@@ -103,6 +140,15 @@ def job_from_args(args: argparse.Namespace) -> CrawlJob:
         settings["HTTPCACHE_ENABLED"] = False
     if args.log_level:
         settings["LOG_LEVEL"] = args.log_level.upper()
+    allowed = parse_allow_hosts([os.environ.get(ENV_ALLOW_HOSTS, ""), *args.allow_hosts])
+    if allowed:
+        settings["PYTORRENT_ALLOW_HOSTS"] = [str(rule) for rule in allowed]
+    caps = {
+        "PYTORRENT_MAX_METADATA_BYTES": args.max_metadata_bytes,
+        "PYTORRENT_MAX_ARCHIVE_BYTES": args.max_archive_bytes,
+        "PYTORRENT_MAX_REPODATA_BYTES": getattr(args, "max_repodata_bytes", None),
+    }
+    settings.update({key: value for key, value in caps.items() if value is not None})
     store = args.store or default_store()
     if args.target == "pypi":
         spider, arguments = "pypi", _pypi_arguments(args)
@@ -116,6 +162,17 @@ def job_from_args(args: argparse.Namespace) -> CrawlJob:
         job_dir=args.job_dir,
         fresh=args.fresh,
     )
+
+
+def _byte_count(text: str) -> int:
+    """A positive byte count for the --max-*-bytes flags."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of bytes, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {value}")
+    return value
 
 
 def _pypi_arguments(args: argparse.Namespace) -> dict[str, Any]:
@@ -170,4 +227,8 @@ def print_summary(summary: CrawlSummary, job: CrawlJob) -> None:
     for reason, count in summary.dropped.items():
         examples = ", ".join(summary.drop_examples.get(reason, [])[:3])
         print(f"  dropped {count:>6} {reason}" + (f"  (e.g. {examples})" if examples else ""))
+    for reason, count in summary.refused.items():
+        urls = ", ".join(summary.refused_examples.get(reason, [])[:3])
+        hint = _CAP_HINT if reason == "too_large" else HINTS.get(reason, "")
+        print(f"  refused {count:>6} {reason}  (e.g. {urls})" + (f"; {hint}" if hint else ""))
     print(f"store: {job.store}  (summary: {job.summary_path.name})")

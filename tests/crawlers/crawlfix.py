@@ -156,6 +156,7 @@ class Route:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     json_body: bytes | None = None  # served instead when the client accepts PEP 691 JSON
+    chunked: bool = False  # no Content-Length: the body streams in chunks
 
 
 @dataclass
@@ -170,9 +171,9 @@ class Fault:
 
 
 class IndexServer:
-    """A threaded HTTP server on 127.0.0.1 serving routes, with a request log and faults."""
+    """A threaded HTTP server on a loopback address serving routes, a request log and faults."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.faults: dict[str, list[Fault]] = {}
         self.sticky: dict[str, Fault] = {}
@@ -195,14 +196,19 @@ class IndexServer:
             def handle_error(self, request: Any, client_address: Any) -> None:
                 pass  # dropped connections are on purpose
 
-        self.httpd = Server(("127.0.0.1", 0), Handler)
+        self.host = host
+        self.httpd = Server((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -252,7 +258,7 @@ class IndexServer:
             body, content_type = route.json_body, SIMPLE_JSON
         if fault is not None and fault.kind == "body":
             body = fault.body
-        self._send(handler, route.status, body, content_type, route.headers)
+        self._send(handler, route.status, body, content_type, route.headers, route.chunked)
         self._record(path, route.status, accept)
 
     def _record(self, path: str, status: int, accept: str) -> None:
@@ -266,14 +272,27 @@ class IndexServer:
         body: bytes,
         content_type: str,
         headers: dict[str, str],
+        chunked: bool = False,
     ) -> None:
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
+        if chunked:
+            handler.send_header("Transfer-Encoding", "chunked")
+        else:
+            handler.send_header("Content-Length", str(len(body)))
         for key, value in headers.items():
             handler.send_header(key, value)
         handler.end_headers()
-        handler.wfile.write(body)
+        if not chunked:
+            handler.wfile.write(body)
+            return
+        try:
+            for start in range(0, len(body), 65536):
+                piece = body[start : start + 65536]
+                handler.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            handler.wfile.write(b"0\r\n\r\n")
+        except OSError:
+            handler.close_connection = True  # the client hung up (a cap cut it off)
 
 
 # --- a PyPI-style index ----------------------------------------------------------------------
