@@ -26,6 +26,7 @@ from torch import nn
 
 from pytorrent.errors import ConfigError
 from pytorrent.train.data import CharVocab, packed_batches, split_shards
+from pytorrent.train.loop import pick_device
 
 State = tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 MODEL_FILE = "model.safetensors"
@@ -96,15 +97,6 @@ def save_char_model(model: CharLSTM, vocab: CharVocab, folder: Path) -> None:
     save_file(state, str(folder / MODEL_FILE))
     config = {"model_type": "pytorrent-char-lstm", **model.shape, "chars": vocab.chars[1:]}
     (folder / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-
-
-def pick_device(device: str) -> torch.device:
-    """`auto` is CUDA when present; asking for CUDA without one is a one-line error."""
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("--device cuda: no CUDA device is available; use --device cpu")
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 def load_char_model(run: Path, device: str = "auto") -> tuple[CharLSTM, CharVocab, torch.device]:
