@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pytorrent.dedup import DedupConfig
 from pytorrent.extract.categories import ALL_CATEGORIES
+from pytorrent.filters.license import parse_license_filter
 from pytorrent.records import ALL_SCENARIOS
 from pytorrent.sources.base import ReadLimits
 from pytorrent.split import DEFAULT_RATIOS, validate_ratios
@@ -24,6 +25,7 @@ def default_workers() -> int:
 #: Settings that say where and how a build runs, not what it produces (kept out of build.json).
 RUN_ONLY_FIELDS = (
     "out", "workers", "executor", "scheduler", "work", "keep_work", "sources", "overwrite",
+    "package_timeout", "worker_memory",
 )  # fmt: skip
 
 
@@ -45,9 +47,18 @@ class BuildConfig(BaseModel):
     )
     keep_work: bool = Field(False, description="keep the default work folder after success")
     overwrite: bool = Field(False, description="replace an --out pytorrent did not write")
+    package_timeout: float = Field(
+        900.0, ge=0, description="wall seconds one package may take in a worker (0: no limit)"
+    )
+    worker_memory: int | None = Field(
+        None, ge=0, description="address-space bytes of a worker (None: auto, 0: no limit)"
+    )
     seed: int = 0
     limit: int | None = Field(None, ge=1)
     filter: bool = True
+    licenses: tuple[str, ...] = Field(
+        (), description="--license: keep units under these SPDX ids only (empty: all)"
+    )
     dedup: bool = True
     ratios: tuple[float, float, float] = DEFAULT_RATIOS
     shard_records: int = Field(50_000, ge=1)
@@ -75,6 +86,11 @@ class BuildConfig(BaseModel):
         if not value or any(v not in ALL_CATEGORIES for v in value):
             raise ValueError(f"categories must be among {ALL_CATEGORIES}")
         return tuple(c for c in ALL_CATEGORIES if c in value)
+
+    @field_validator("licenses")
+    @classmethod
+    def _canonical_licenses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return parse_license_filter(",".join(value)) if value else ()
 
     @field_validator("ratios")
     @classmethod

@@ -44,6 +44,11 @@ class PackageMetadata(_Model):
     version: str
     summary: str | None = None
     license: str | None = Field(
+        None,
+        description="SPDX expression normalised from the declaration; null when none was "
+        "declared or it names no single license (then see license_raw)",
+    )
+    license_raw: str | None = Field(
         None, description="license as declared (expression, field or classifier)"
     )
     license_expression: str | None = None

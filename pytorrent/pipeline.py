@@ -30,6 +30,7 @@ from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
+from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.task_cache import TaskCache
 from pytorrent.tasks import TaskSettings, process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
@@ -207,8 +208,16 @@ def _extract_all(
         config.categories,
         config.limits,
         str(work.cache),
-        filters=FilterConfig() if config.filter else FilterConfig.none(),
+        filters=(FilterConfig() if config.filter else FilterConfig.none()).with_licenses(
+            config.licenses
+        ),
         dedup=config.dedup_config() if config.dedup else None,
+        package_timeout_s=config.package_timeout,
+        worker_memory_bytes=(
+            auto_worker_memory(config.workers)
+            if config.worker_memory is None
+            else config.worker_memory
+        ),
     )
     # Heaviest first (longest-processing-time scheduling); results are re-sorted by index, so
     # the order of submission never shows in the output.

@@ -23,7 +23,9 @@ from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
 from pytorrent.config import BuildConfig, default_workers
 from pytorrent.errors import ConfigError
 from pytorrent.executor import EXECUTORS
+from pytorrent.executor.limits import parse_memory
 from pytorrent.extract.categories import parse_categories
+from pytorrent.filters.license import parse_license_filter
 from pytorrent.pipeline import BuildReport, build
 from pytorrent.records import parse_scenarios
 from pytorrent.sources.resolve import FORMS
@@ -114,6 +116,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="split ratios by package (default: 80,10,10)",
     )
     parser.add_argument("--no-filter", action="store_true", help="turn every quality filter off")
+    parser.add_argument(
+        "--license",
+        default=None,
+        metavar="IDS",
+        help="keep only packages whose SPDX license is among IDS, e.g. MIT,Apache-2.0 or "
+        "permissive (list in docs/dedup.md); unresolved licenses are dropped",
+    )
     parser.add_argument("--no-dedup", action="store_true", help="keep duplicates")
     parser.add_argument(
         "--shard-records",
@@ -154,7 +163,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--vocab-size", type=int, default=56_000, help="tokenizer vocabulary (default: 56000)"
     )
+    parser.add_argument(
+        "--package-timeout",
+        type=float,
+        default=900.0,
+        metavar="SECONDS",
+        help="wall time one package may take before it is counted as failed_timeout "
+        "(default: 900; 0: no limit)",
+    )
+    parser.add_argument(
+        "--worker-memory",
+        default="auto",
+        metavar="SIZE",
+        help="address space of each worker, e.g. 4G; a package that needs more is counted as "
+        "failed_MemoryError (default: auto = 80%% of RAM / workers, 2-8G; 0: no limit)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _worker_memory(text: str) -> int | None:
+    if text == "auto":
+        return None
+    try:
+        return parse_memory(text)
+    except ValueError as exc:
+        raise ValueError(f"--worker-memory: {exc}") from None
 
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
@@ -173,6 +206,7 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             seed=args.seed,
             limit=args.limit,
             filter=not args.no_filter,
+            licenses=parse_license_filter(args.license) if args.license else (),
             dedup=not args.no_dedup,
             ratios=args.split,
             shard_records=args.shard_records,
@@ -181,10 +215,27 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             dedup_threshold=args.dedup_threshold,
             dedup_anonymize=args.dedup_anonymize,
             vocab_size=args.vocab_size,
+            package_timeout=args.package_timeout,
+            worker_memory=_worker_memory(args.worker_memory),
         )
-    except (ValueError, ValidationError) as exc:
-        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise ConfigError(first) from None
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        raise ConfigError(f"{flag_of(field)}: {first['msg']}") from None
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+#: BuildConfig fields whose flag is not `--` + the field name with dashes.
+_FLAGS = {
+    "ratios": "--split", "scenarios": "--acs", "filter": "--no-filter", "dedup": "--no-dedup",
+    "licenses": "--license", "sources": "SOURCE",
+}  # fmt: skip
+
+
+def flag_of(field: str) -> str:
+    """The command-line spelling of a BuildConfig field, so an error names what to change."""
+    return _FLAGS.get(field, "--" + field.replace("_", "-"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -49,6 +49,9 @@ class FilterConfig:
     min_alphanumeric_fraction: float = 0.25
     decontaminate: bool = True
     decontam: DecontamConfig = field(default_factory=DecontamConfig)
+    #: `--license`: accepted SPDX ids; empty keeps every license (not a switch: it is a
+    #: choice of the user, so `--no-filter` leaves it in force).
+    licenses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -73,6 +76,10 @@ class FilterConfig:
         if unknown:
             raise ConfigError(f"unknown filters {sorted(unknown)}; known: {', '.join(SWITCHES)}")
         return replace(self, **dict.fromkeys(names, False))  # type: ignore[arg-type]
+
+    def with_licenses(self, licenses: tuple[str, ...]) -> FilterConfig:
+        """A copy that keeps only units under the accepted SPDX ids (empty: all)."""
+        return replace(self, licenses=tuple(licenses))
 
     def to_dict(self) -> dict[str, object]:
         """Plain mapping for build.json."""

@@ -1,6 +1,7 @@
 """Run the configured filters over one package's units: kept units plus counted drops.
 
-Per unit the filters run in `SWITCHES` order and the first that fires is the reason, so
+Per unit the filters run in `SWITCHES` order (after `--license`, when given) and the first
+that fires is the reason, so
 every dropped unit is counted exactly once (stage "filter", reason = filter name; stage
 "decontam", reason = benchmark name). Decontamination runs last, on units the quality
 filters kept, and each hit is also listed with its benchmark task.
@@ -20,6 +21,7 @@ from pytorrent.filters.commented_out import CommentedOutCode
 from pytorrent.filters.config import FilterConfig
 from pytorrent.filters.empty_body import EmptyBody
 from pytorrent.filters.generated import Generated
+from pytorrent.filters.license import LicenseFilter
 from pytorrent.filters.natural_language import ShortComment, ShortDocstring
 
 FILTER_STAGE = "filter"
@@ -37,6 +39,8 @@ class FilterResult:
 
 def _unit_filters(config: FilterConfig) -> list[UnitFilter]:
     steps: list[UnitFilter] = []
+    if config.licenses:
+        steps.append(LicenseFilter(config.licenses))
     if config.commented_out_code:
         steps.append(CommentedOutCode())
     if config.empty_body:

@@ -14,6 +14,7 @@ from email.message import Message
 from packaging.utils import canonicalize_name
 
 from pytorrent.models import PackageMetadata
+from pytorrent.sources.licenses import resolve_license
 from pytorrent.sources.purl import make_purl
 
 _LICENSE_CLASSIFIER = "License :: "
@@ -35,7 +36,8 @@ def _get(msg: Message, field: str) -> str | None:
 
 
 def license_of(msg: Message) -> str | None:
-    """The most specific license statement: expression, short License field, else classifiers."""
+    """The most specific license statement as declared (kept as `license_raw`): expression,
+    short License field, else classifiers."""
     expression = _get(msg, "License-Expression")
     if expression:
         return expression
@@ -53,6 +55,15 @@ def license_of(msg: Message) -> str | None:
     if field:
         return field.splitlines()[0].strip()[:120] or None
     return None
+
+
+def spdx_license_of(msg: Message) -> str | None:
+    """The declared license as a canonical SPDX expression; None when unresolvable."""
+    return resolve_license(
+        _get(msg, "License-Expression"),
+        _get(msg, "License"),
+        [str(c) for c in msg.get_all("Classifier") or []],
+    )
 
 
 def _project_urls(msg: Message) -> dict[str, str]:
@@ -93,7 +104,8 @@ def metadata_from_message(
         display_name=display,
         version=version,
         summary=_get(msg, "Summary"),
-        license=license_of(msg),
+        license=spdx_license_of(msg),
+        license_raw=license_of(msg),
         license_expression=_get(msg, "License-Expression"),
         classifiers=sorted({str(c) for c in msg.get_all("Classifier") or []}),
         requires_python=_get(msg, "Requires-Python"),

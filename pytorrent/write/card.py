@@ -274,8 +274,10 @@ def _loading_section(scenarios: Sequence[int]) -> list[str]:
 
 def _license_section(licenses: Counter[str], license_id: str) -> list[str]:
     text = (
-        "Each record carries the `license` its package declares; respect it when you use "
-        "the code, and filter on `license` to keep only what your use allows."
+        "Each record carries the `license` its package declares, normalised to an SPDX "
+        "expression (`unknown`: none declared, or one that names no single license; the "
+        "declared text is `license_raw` in `packages/`); respect it when you use the code, "
+        "and filter on `license` (or build with `--license`) to keep what your use allows."
     )
     if license_id != "other":
         text += f" Every package declares `{license_id}`:"
@@ -379,7 +381,7 @@ _FIELD_NOTES = {
     "commit_sha": "sha of the commit of `commit_message`",
     "commit_date": "date of that commit",
     "package_version": "version of the package release",
-    "license": "license the package declares; null when unknown",
+    "license": "SPDX expression of the package's declared license; null when unknown",
     "category": "script category: core, test, init or other (PyTorrent Table 4)",
     "file_sha256": "sha256 of the file's bytes",
     "decorators": "decorator expressions, without `@`",
