@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytorrent.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pytorrent.evaluate.generation import GenerationSettings
 
 HELP = "score generated code: text metrics, HumanEval pass@k, generation on a corpus split"
 
@@ -38,6 +43,65 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     _add_bertscore(score)
     score.set_defaults(_eval=_run_score)
+    _add_humaneval(commands)
+
+
+def _ks(text: str) -> list[int]:
+    try:
+        ks = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a comma-separated list of integers: {text}"
+        ) from None
+    if not ks or ks[0] < 1:
+        raise argparse.ArgumentTypeError("k values must be >= 1")
+    return ks
+
+
+def _add_generation(parser: argparse.ArgumentParser, temperature: float, top_p: float) -> None:
+    parser.add_argument(
+        "--temperature",
+        type=float,
+        default=temperature,
+        help=f"sampling temperature; 0 is greedy (default: {temperature})",
+    )
+    parser.add_argument(
+        "--top-p", type=float, default=top_p, help=f"nucleus sampling p (default: {top_p})"
+    )
+    parser.add_argument(
+        "--max-new-tokens", type=int, default=256, help="tokens per completion (default: 256)"
+    )
+    parser.add_argument("--batch-size", type=int, default=8, help="samples per generate call")
+    parser.add_argument("--seed", type=int, default=0, help="seed of sampling (default: 0)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N examples")
+    parser.add_argument("--device", default="cpu", help="torch device (default: cpu)")
+
+
+def _add_humaneval(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    humaneval = commands.add_parser(
+        "humaneval",
+        help="HumanEval pass@k of a local causal model (runs generated code: opt in)",
+        description="Generate --n completions per HumanEval problem with a local model, run "
+        "each in the sandbox and report pass@k. Needs --allow-code-execution.",
+    )
+    humaneval.add_argument("model", type=Path, metavar="MODEL", help="local model folder")
+    humaneval.add_argument("--n", type=int, default=1, help="samples per problem (default: 1)")
+    humaneval.add_argument(
+        "--k", type=_ks, default=[1, 10, 100], help="k values of pass@k (default: 1,10,100)"
+    )
+    humaneval.add_argument(
+        "--allow-code-execution",
+        action="store_true",
+        help="run the model's code (in the sandbox); refused without this flag",
+    )
+    humaneval.add_argument(
+        "--out", type=Path, default=None, help="results folder (default: MODEL/humaneval)"
+    )
+    humaneval.add_argument("--timeout", type=float, default=10.0, help="seconds per sample")
+    humaneval.add_argument("--memory-mb", type=int, default=2048, help="address space per sample")
+    humaneval.add_argument("--workers", type=int, default=2, help="samples run at once")
+    _add_generation(humaneval, temperature=0.2, top_p=0.95)
+    humaneval.set_defaults(_eval=_run_humaneval)
 
 
 def _add_bertscore(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +138,60 @@ def _run_score(args: argparse.Namespace) -> int:
     assert model is None or isinstance(model, BertScoreModel)
     result = score_texts(references, predictions, prompts, model)
     print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
+def _settings(args: argparse.Namespace, stop: tuple[str, ...]) -> GenerationSettings:
+    from pytorrent.evaluate.generation import GenerationSettings
+
+    if args.temperature < 0 or not 0 < args.top_p <= 1:
+        raise ConfigError("--temperature must be >= 0 and --top-p in (0, 1]")
+    if args.max_new_tokens < 1 or args.batch_size < 1:
+        raise ConfigError("--max-new-tokens and --batch-size must be >= 1")
+    return GenerationSettings(
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_p=args.top_p,
+        seed=args.seed,
+        stop=stop,
+        batch_size=args.batch_size,
+    )
+
+
+def _progress(text: str) -> None:
+    print(f"pytorrent eval: {text}", file=sys.stderr)
+
+
+def _run_humaneval(args: argparse.Namespace) -> int:
+    if not args.allow_code_execution:
+        raise ConfigError(
+            "HumanEval runs the code the model writes; pass --allow-code-execution to allow it "
+            "(each sample runs confined in its own process; see docs/evaluation.md)"
+        )
+    from pytorrent.evaluate.generation import HUMANEVAL_STOPS
+    from pytorrent.evaluate.humaneval_model import evaluate_model
+    from pytorrent.evaluate.sandbox import Limits
+
+    if args.n < 1 or args.workers < 1 or args.timeout <= 0:
+        raise ConfigError("--n and --workers must be >= 1 and --timeout > 0")
+    settings = _settings(args, HUMANEVAL_STOPS)
+    out = args.out if args.out is not None else args.model / "humaneval"
+    summary = evaluate_model(
+        args.model,
+        n=args.n,
+        ks=args.k,
+        settings=settings,
+        limits=Limits(timeout_s=args.timeout, memory_mb=args.memory_mb),
+        out=out,
+        workers=args.workers,
+        limit=args.limit,
+        device=args.device,
+        progress=_progress,
+    )
+    print(summary["table"])
+    if summary["skipped_k"]:
+        print(f"k > n skipped: {summary['skipped_k']} (raise --n)")
+    print(f"per-problem results: {out / 'humaneval_problems.jsonl'}")
     return 0
 
 

@@ -1,0 +1,145 @@
+"""Load a local model folder and generate completions that stop at the given stop sequences.
+
+Models are never downloaded: every load passes `local_files_only=True`, and a path that is
+not a folder (for example a hub id) is refused before transformers sees it. torch and
+transformers are imported inside the functions so the text metrics work without them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from pytorrent.errors import ConfigError
+from pytorrent.train import require_extra
+
+#: HumanEval's stop sequences (Codex paper): a completion ends where a new top-level block starts.
+HUMANEVAL_STOPS = ("\nclass", "\ndef", "\n#", "\nif", "\nprint")
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Every knob of generation; recorded in results. temperature 0 means greedy."""
+
+    max_new_tokens: int = 256
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int = 0
+    stop: tuple[str, ...] = ()
+    batch_size: int = 8
+
+    def record(self) -> dict[str, Any]:
+        return {**asdict(self), "stop": list(self.stop), "greedy": self.temperature == 0}
+
+
+@dataclass
+class LoadedModel:
+    model: Any
+    tokenizer: Any
+    path: Path
+    encoder_decoder: bool
+
+    def identity(self) -> dict[str, Any]:
+        """What names this model: its folder, type, size and the digest of its config."""
+        config = self.path / "config.json"
+        return {
+            "path": str(self.path),
+            "model_type": getattr(self.model.config, "model_type", None),
+            "parameters": int(sum(p.numel() for p in self.model.parameters())),
+            "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
+        }
+
+
+def model_folder(path: Path) -> Path:
+    """The Hugging Face model folder of `path`: itself, or a training run's `model/` folder."""
+    if not path.is_dir():
+        raise ConfigError(f"models must be local folders; {path} is not a folder")
+    for candidate in (path, path / "model"):
+        if (candidate / "config.json").is_file():
+            try:
+                config = json.loads((candidate / "config.json").read_text(encoding="utf-8"))
+            except ValueError:
+                continue
+            if isinstance(config, dict) and "model_type" in config:
+                return candidate
+    raise ConfigError(f"models must be local folders; no model (config.json) in {path}")
+
+
+def load_model(path: Path, *, causal_only: bool = False) -> LoadedModel:
+    """A local causal LM or encoder-decoder in eval mode, with its tokenizer."""
+    require_extra()
+    folder = model_folder(path).resolve()
+    from transformers import (
+        AutoConfig,
+        AutoModelForCausalLM,
+        AutoModelForSeq2SeqLM,
+        AutoTokenizer,
+    )
+
+    config = AutoConfig.from_pretrained(folder, local_files_only=True)
+    encoder_decoder = bool(getattr(config, "is_encoder_decoder", False))
+    if encoder_decoder and causal_only:
+        raise ConfigError(f"{folder} is an encoder-decoder model; this needs a causal LM")
+    loader = AutoModelForSeq2SeqLM if encoder_decoder else AutoModelForCausalLM
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        model = loader.from_pretrained(folder, local_files_only=True)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot load the model in {folder}: {exc}") from None
+    model.eval()
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return LoadedModel(model, tokenizer, folder, encoder_decoder)
+
+
+def truncate(text: str, stops: Sequence[str]) -> str:
+    """The text before the first stop sequence."""
+    cut = min((i for i in (text.find(stop) for stop in stops) if i >= 0), default=len(text))
+    return text[:cut]
+
+
+def generate(
+    loaded: LoadedModel, prompt: str, count: int, settings: GenerationSettings
+) -> tuple[list[str], int]:
+    """`count` completions of one prompt (stop sequences cut off) and new tokens generated."""
+    import torch
+
+    tokenizer, model = loaded.tokenizer, loaded.model
+    encoded = tokenizer(prompt, return_tensors="pt").to(model.device)
+    prompt_length = 0 if loaded.encoder_decoder else encoded["input_ids"].shape[1]
+    sampling: dict[str, Any] = {"do_sample": False}
+    if settings.temperature > 0:
+        sampling = {"do_sample": True, "temperature": settings.temperature, "top_p": settings.top_p}
+    completions: list[str] = []
+    tokens = 0
+    wanted = count if settings.temperature > 0 else 1  # greedy: every sample is the same
+    while len(completions) < wanted:
+        batch = min(settings.batch_size, wanted - len(completions))
+        extra: dict[str, Any] = {}
+        if settings.stop:
+            extra = {"stop_strings": list(settings.stop), "tokenizer": tokenizer}
+        with torch.no_grad():
+            output = model.generate(
+                **encoded,
+                max_new_tokens=settings.max_new_tokens,
+                num_return_sequences=batch,
+                pad_token_id=tokenizer.pad_token_id,
+                **sampling,
+                **extra,
+            )
+        new = output[:, prompt_length:]
+        tokens += int((new != tokenizer.pad_token_id).sum())
+        for row in new:
+            text = tokenizer.decode(row, skip_special_tokens=True)
+            completions.append(truncate(text, settings.stop))
+    return completions * (count // wanted), tokens
+
+
+def seed_everything(seed: int) -> None:
+    from transformers import set_seed
+
+    set_seed(seed)
