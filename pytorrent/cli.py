@@ -27,6 +27,7 @@ COMMANDS = {
     "publish": "push an output folder to the Hugging Face Hub as a dataset repository",
     "schemas": "write JSON Schemas of every record type (from the pydantic models)",
     "eval": "score generated code: BLEU, ROUGE-L, syntax, BERTScore, HumanEval pass@k",
+    "probe": "measure an LSTM run: long-range closers, samples that parse, bpc baselines",
 }
 
 
