@@ -166,7 +166,10 @@ def make_settings(model: str, preset: str, overrides: dict[str, Any]) -> Setting
     unknown = sorted(set(given) - fields)
     if unknown:
         raise ConfigError(f"unknown settings: {', '.join(unknown)}")
-    settings = Settings(model=model, preset=preset, **{**presets[preset], **given})
+    chosen = dict(presets[preset])
+    if "epochs" in given and "max_steps" not in given:
+        chosen.pop("max_steps", None)  # --epochs alone trains whole epochs
+    settings = Settings(model=model, preset=preset, **{**chosen, **given})
     check(settings)
     return settings
 
