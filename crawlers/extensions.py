@@ -1,7 +1,7 @@
 """Progress lines while crawling and the run summary at the end.
 
 Every `PYTORRENT_PROGRESS_INTERVAL` seconds: packages written and their rate, bytes
-downloaded, retries, drops and errors. At close: `CrawlSummary` to `PYTORRENT_SUMMARY_FILE`.
+downloaded, retries, drops, refused URLs and errors. At close: `CrawlSummary` to `PYTORRENT_SUMMARY_FILE`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
-from crawlers.summary import DROPPED, CrawlSummary
+from crawlers.summary import DROPPED, REFUSED, CrawlSummary
 
 logger = logging.getLogger("pytorrent.crawl")
 
@@ -47,13 +47,16 @@ class CrawlReport:
         elapsed = max(time.monotonic() - self.started, 1e-9)
         packages = int(stats.get("item_scraped_count", 0))
         dropped = sum(int(v) for k, v in stats.items() if k.startswith(DROPPED))
+        refused = sum(int(v) for k, v in stats.items() if k.startswith(REFUSED))
         logger.info(
-            "progress: %d packages (%.1f/s), %.1f MB downloaded, %d retries, %d dropped, %d errors",
+            "progress: %d packages (%.1f/s), %.1f MB downloaded, %d retries, %d dropped, "
+            "%d URLs refused, %d errors",
             packages,
             packages / elapsed,
             int(stats.get("downloader/response_bytes", 0)) / 1e6,
             int(stats.get("retry/count", 0)),
             dropped,
+            refused,
             int(stats.get("log_count/ERROR", 0)),
         )
 

@@ -22,9 +22,11 @@ from crawlers.summary import CrawlSummary
 from pytorrent.cli import main
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
+    CondaBuild,
     IndexServer,
     Route,
     make_sdist,
+    publish_conda,
     publish_pypi,
     standard_projects,
 )
@@ -82,12 +84,16 @@ def publish_hostile(server: IndexServer, other: IndexServer) -> list[str]:
     link_page(server, "loop", "../../files/loop-1.0.tar.gz")
     redirect(server, "/files/loop-1.0.tar.gz", "/files/loop-b.tar.gz")
     redirect(server, "/files/loop-b.tar.gz", "/files/loop-1.0.tar.gz")
+    link_page(server, "chain", "../../files/chain-1.0.tar.gz")  # more than REDIRECT_MAX_TIMES
+    redirect(server, "/files/chain-1.0.tar.gz", "/files/chain-1")
+    for hop in range(1, 12):
+        redirect(server, f"/files/chain-{hop}", f"/files/chain-{hop + 1}")
     # Metadata over the cap: streamed without a length, and a gzip bomb (small on the wire).
     padding = b"<!-- " + b"x" * (METADATA_CAP * 2) + b" -->"
     server.add("/simple/huge/", Route(b"<html><body>" + padding, "text/html", chunked=True))
     bomb = gzip.compress(b"<html>" + b" " * (METADATA_CAP * 8), mtime=0)
     server.add("/simple/bomb/", Route(bomb, "text/html", headers={"Content-Encoding": "gzip"}))
-    hostile = ["fileurl", "ftpurl", "dataurl", "elsewhere", "bounce", "tofile", "loop"]
+    hostile = ["fileurl", "ftpurl", "dataurl", "elsewhere", "bounce", "tofile", "loop", "chain"]
     return [*HEALTHY, *hostile, "huge", "bomb"]
 
 
@@ -98,8 +104,8 @@ def crawl_cli(server: IndexServer, store: Path, names: list[str], *extra: str) -
     )  # fmt: skip
 
 
-def last_summary(store: Path) -> CrawlSummary:
-    latest = sorted((store / "runs").glob("*-pypi.json"))[-1]
+def last_summary(store: Path, spider: str = "pypi") -> CrawlSummary:
+    latest = sorted((store / "runs").glob(f"*-{spider}.json"))[-1]
     return CrawlSummary.model_validate_json(latest.read_bytes())
 
 
@@ -118,12 +124,13 @@ def test_hostile_links_are_refused_and_counted_until_a_host_is_allowed(
     summary = last_summary(store)
     assert summary.finish_reason == "finished"
     assert summary.refused == {"host": 1, "redirect": 2, "redirect_loop": 1, "scheme": 3,
-                               "too_large": 2}  # fmt: skip
+                               "too_large": 2, "too_many_redirects": 1}  # fmt: skip
     assert summary.dropped == {
         "archive_refused_url/host": 1,
         "archive_refused_url/redirect": 2,
         "archive_refused_url/redirect_loop": 1,
         "archive_refused_url/scheme": 3,
+        "archive_refused_url/too_many_redirects": 1,
         "too_large": 2,
     }
     assert summary.drop_examples["too_large"] == ["bomb", "huge"]
@@ -135,7 +142,7 @@ def test_hostile_links_are_refused_and_counted_until_a_host_is_allowed(
     records = {r["name"]: r for r in Store(store).records("pypi")}
     assert sorted(records) == sorted(HEALTHY)
     assert not other.log  # never a request to the other host, not even for robots.txt
-    assert "14 URLs refused" not in out and "9 URLs refused" in out
+    assert "10 URLs refused" in out
     assert "refused      1 host" in out and "--allow-host" in out
     assert "--max-metadata-bytes" in out
     for path in store.rglob("*"):
@@ -145,11 +152,42 @@ def test_hostile_links_are_refused_and_counted_until_a_host_is_allowed(
     # Allowing the other host lets its archive and the redirect to it through.
     assert crawl_cli(server, store, names, "--allow-host", f"127.0.0.2:{other.port}") == 0
     summary = last_summary(store)
-    assert summary.refused == {"redirect": 1, "redirect_loop": 1, "scheme": 3, "too_large": 2}
+    assert summary.refused == {"redirect": 1, "redirect_loop": 1, "scheme": 3, "too_large": 2,
+                               "too_many_redirects": 1}  # fmt: skip
     records = {r["name"]: r for r in Store(store).records("pypi")}
     assert sorted(records) == sorted([*HEALTHY, "bounce", "elsewhere"])
     assert records["elsewhere"]["archive_status"] == "stored"
     assert other.requests_for("/files/bounce-1.0.tar.gz")
+    assert len(server.requests_for("/files/chain-10")) == 2 and not server.requests_for(
+        "/files/chain-11"
+    )  # REDIRECT_MAX_TIMES (10) redirects followed, no more
+
+
+def test_conda_files_on_another_host_and_a_huge_repodata(
+    server: IndexServer, other: IndexServer, clean_env: Path, tmp_path: Path
+) -> None:
+    builds = [CondaBuild("noarch", "pyfoo", "1.1", "py_0", ".conda", ["python"], "python")]
+    blobs = publish_conda(server, "chan", builds)
+    repodata = orjson.loads(server.routes["/chan/noarch/repodata.json"].body)
+    repodata["info"]["base_url"] = other.url("/files/")  # CEP 15: files live elsewhere
+    server.routes["/chan/noarch/repodata.json"].body = orjson.dumps(repodata)
+    other.add("/files/pyfoo-1.1-py_0.conda", Route(blobs["pyfoo-1.1-py_0.conda"]))
+    huge = b'{"packages": {}, "pad": "' + b"x" * 100_000 + b'"}'
+    server.add("/chan/linux-64/repodata.json", Route(huge, "application/json"))
+    store = tmp_path / "store"
+    argv = ["crawl", "conda", server.url("/chan"), "--subdir", "noarch", "--subdir", "linux-64",
+            "--store", str(store), "--max-repodata-bytes", "65536", *FAST]  # fmt: skip
+
+    assert main(argv) == 0
+    summary = last_summary(store, "conda")
+    assert summary.refused == {"host": 1, "too_large": 1}
+    assert summary.dropped == {"archive_refused_url/host": 1, "repodata_too_large": 1}
+    log = (store / "runs" / f"{summary.run_id}-conda.log").read_text()
+    assert "raise it with --max-repodata-bytes N" in log and not other.log
+
+    assert main([*argv, "--allow-host", f"127.0.0.2:{other.port}"]) == 0
+    records = list(Store(store).records("conda"))
+    assert [r["archive_status"] for r in records] == ["stored"]
 
 
 def test_the_same_host_on_another_port_is_another_host(
