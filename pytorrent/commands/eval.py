@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_bertscore(score)
     score.set_defaults(_eval=_run_score)
     _add_humaneval(commands)
+    _add_gen(commands)
 
 
 def _ks(text: str) -> list[int]:
@@ -138,6 +139,58 @@ def _run_score(args: argparse.Namespace) -> int:
     assert model is None or isinstance(model, BertScoreModel)
     result = score_texts(references, predictions, prompts, model)
     print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
+def _add_gen(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    gen = commands.add_parser(
+        "gen",
+        help="generate code for a corpus split's docstrings with a local model and score it",
+        description="Generate one prediction per example of CORPUS/acsN/SPLIT, write "
+        "predictions.jsonl and results.json, print the metrics.",
+    )
+    gen.add_argument("model", type=Path, metavar="RUN|MODEL", help="run folder or model folder")
+    gen.add_argument("--corpus", type=Path, required=True, help="built corpus folder")
+    gen.add_argument("--split", default="test", help="split to generate for (default: test)")
+    gen.add_argument("--acs", type=int, default=0, help="ACS config of the corpus (default: 0)")
+    gen.add_argument(
+        "--input",
+        choices=("docstring", "signature+docstring"),
+        default="docstring",
+        help="prompt: the docstring alone (→ function) or signature + docstring (→ body)",
+    )
+    gen.add_argument(
+        "--out", type=Path, default=None, help="results folder (default: RUN|MODEL/gen-SPLIT)"
+    )
+    _add_bertscore(gen)
+    _add_generation(gen, temperature=0.0, top_p=1.0)
+    gen.set_defaults(_eval=_run_gen)
+
+
+def _run_gen(args: argparse.Namespace) -> int:
+    from pytorrent.evaluate.gen import STOPS, run_generation, table
+    from pytorrent.evaluate.score import BertScoreModel
+
+    model = bertscore_model(args)
+    assert model is None or isinstance(model, BertScoreModel)
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError("--limit must be >= 1")
+    out = args.out if args.out is not None else args.model / f"gen-{args.split}"
+    results = run_generation(
+        args.model,
+        args.corpus,
+        out,
+        acs=args.acs,
+        split=args.split,
+        form=args.input,
+        settings=_settings(args, STOPS[args.input]),
+        limit=args.limit,
+        device=args.device,
+        bertscore_model=model,
+        progress=_progress,
+    )
+    print(table(results["metrics"]))
+    print(f"{results['examples']} examples, {args.input} input; results: {out / 'results.json'}")
     return 0
 
 

@@ -43,6 +43,16 @@ class LoadedModel:
     path: Path
     encoder_decoder: bool
 
+    def prompt_room(self, max_new_tokens: int) -> int | None:
+        """Most prompt tokens a causal model can take before `max_new_tokens` new ones."""
+        if self.encoder_decoder:
+            return None
+        config = self.model.config
+        limit = getattr(config, "n_positions", None) or getattr(
+            config, "max_position_embeddings", None
+        )
+        return None if limit is None else max(int(limit) - max_new_tokens, 1)
+
     def identity(self) -> dict[str, Any]:
         """What names this model: its folder, type, size and the digest of its config."""
         config = self.path / "config.json"
@@ -109,7 +119,11 @@ def generate(
     import torch
 
     tokenizer, model = loaded.tokenizer, loaded.model
-    encoded = tokenizer(prompt, return_tensors="pt").to(model.device)
+    encoded = tokenizer(prompt, return_tensors="pt")
+    room = loaded.prompt_room(settings.max_new_tokens)
+    if room is not None and encoded["input_ids"].shape[1] > room:  # keep the prompt's end
+        encoded = {name: value[:, -room:] for name, value in encoded.items()}
+    encoded = {name: value.to(model.device) for name, value in encoded.items()}
     prompt_length = 0 if loaded.encoder_decoder else encoded["input_ids"].shape[1]
     sampling: dict[str, Any] = {"do_sample": False}
     if settings.temperature > 0:
