@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawlers.crawlfix import IndexServer
+from tests.crawlers.indexserver import IndexServer
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from crawlers.store import Store
 from pytorrent.cli import main
 from pytorrent.commands import crawl
 from pytorrent.errors import ConfigError
-from tests.crawlers.crawlfix import IndexServer, publish_pypi, standard_projects
+from tests.crawlers.crawlfix import publish_pypi, standard_projects
+from tests.crawlers.indexserver import IndexServer
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--log-level", "warning"]
 

@@ -9,14 +9,8 @@ from typing import Any
 from crawlers.run import CrawlJob, run_crawl
 from crawlers.store import Store
 from crawlers.summary import CrawlSummary
-from tests.crawlers.crawlfix import (
-    FAST_SETTINGS,
-    CondaBuild,
-    Fault,
-    IndexServer,
-    Route,
-    publish_conda,
-)
+from tests.crawlers.crawlfix import FAST_SETTINGS, CondaBuild, publish_conda
+from tests.crawlers.indexserver import Fault, IndexServer, Route
 
 PY = ["python >=3.8"]
 BUILDS = [

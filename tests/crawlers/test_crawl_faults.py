@@ -8,14 +8,13 @@ from crawlers.run import CrawlJob, run_crawl
 from crawlers.store import Store
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
-    Fault,
-    IndexServer,
     Project,
     many_projects,
     publish_pypi,
     sdist,
     standard_projects,
 )
+from tests.crawlers.indexserver import Fault, IndexServer
 
 BAD = ("corrupt", "malformed", "gone", "secret", "invalid")
 

@@ -11,14 +11,8 @@ from typing import Any
 from crawlers.run import CrawlJob, run_crawl
 from crawlers.store import Store
 from crawlers.summary import CrawlSummary
-from tests.crawlers.crawlfix import (
-    FAST_SETTINGS,
-    SIMPLE_JSON,
-    IndexServer,
-    publish_pypi,
-    standard_projects,
-    store_tree,
-)
+from tests.crawlers.crawlfix import FAST_SETTINGS, publish_pypi, standard_projects, store_tree
+from tests.crawlers.indexserver import SIMPLE_JSON, IndexServer
 
 
 def crawl(

@@ -20,16 +20,17 @@ from crawlers.run import CrawlJob, run_crawl
 from crawlers.store import Store
 from crawlers.summary import CrawlSummary
 from pytorrent.cli import main
+from pytorrent.drops import Drops
+from pytorrent.sources.resolve import parse_source_spec
+from tests.crawlers.archives import make_sdist
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
     CondaBuild,
-    IndexServer,
-    Route,
-    make_sdist,
     publish_conda,
     publish_pypi,
     standard_projects,
 )
+from tests.crawlers.indexserver import IndexServer, Route
 
 FAST = ["--set", "AUTOTHROTTLE_ENABLED=0", "--set", "DOWNLOAD_DELAY=0", "--set", "RETRY_TIMES=1",
         "--set", "PYTORRENT_BACKOFF_BASE=0.01", "--log-level", "warning"]  # fmt: skip
@@ -230,3 +231,27 @@ def test_without_the_guard_the_disabled_handlers_still_refuse(
     assert not (store / "archives").exists() or not any((store / "archives").rglob("*.*"))
     stats = orjson.loads(orjson.dumps(summary.stats))
     assert "downloader/response_count" in stats  # the pages themselves were fetched
+
+
+def test_build_sources_take_allowed_hosts_from_the_environment(
+    server: IndexServer, other: IndexServer, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build pypi:NAME` has no --allow-host: PYTORRENT_ALLOW_HOSTS is its way to allow one."""
+    for name, value in {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
+                        "BACKOFF_BASE": "0.01", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
+        monkeypatch.setenv(f"PYTORRENT_{name}", value)
+    monkeypatch.setenv("PYTORRENT_INDEX_URL", server.url("/simple/"))
+    monkeypatch.setenv("PYTORRENT_JSON_API_URL", "none")
+    publish_pypi(server, [], json_api=False)
+    data = make_sdist("elsewhere", "1.0")
+    other.add("/files/elsewhere-1.0.tar.gz", Route(data))
+    link_page(server, "elsewhere", other.url(f"/files/elsewhere-1.0.tar.gz#sha256={sha(data)}"))
+
+    drops = Drops()
+    assert list(parse_source_spec("pypi:elsewhere").packages(drops)) == []
+    assert drops.by_stage() == {"crawl": {"archive_refused_url/host": 1}}
+    assert not other.log
+
+    monkeypatch.setenv("PYTORRENT_ALLOW_HOSTS", f"127.0.0.2:{other.port}")
+    handles = list(parse_source_spec("pypi:elsewhere").packages(Drops()))
+    assert [h.key for h in handles] == ["elsewhere==1.0"]

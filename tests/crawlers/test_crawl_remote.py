@@ -13,14 +13,9 @@ from pytorrent.errors import ConfigError
 from pytorrent.sources.base import ReadLimits
 from pytorrent.sources.remote import CrawledPackage
 from pytorrent.sources.resolve import parse_source_spec
-from tests.crawlers.crawlfix import (
-    CondaBuild,
-    IndexServer,
-    make_sdist,
-    publish_conda,
-    publish_pypi,
-    standard_projects,
-)
+from tests.crawlers.archives import make_sdist
+from tests.crawlers.crawlfix import CondaBuild, publish_conda, publish_pypi, standard_projects
+from tests.crawlers.indexserver import IndexServer
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ import pytest
 from crawlers.run import RUNNING_MARKER, CrawlError, CrawlJob, run_crawl, start_crawl
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
-    IndexServer,
     many_projects,
     part_records,
     publish_pypi,
     store_tree,
 )
+from tests.crawlers.indexserver import IndexServer
 
 PROJECTS = 16
 
