@@ -87,6 +87,9 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     require_extra()
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # our own progress lines are on stderr
     settings = make_settings(args.model, args.preset, overrides(args))
     from pytorrent.train.session import train_run
 

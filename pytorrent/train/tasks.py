@@ -21,7 +21,6 @@ from pytorrent.train.transformer_models import (
     decay_groups,
     gpt2_model,
     masked_batches,
-    masked_collator,
     masked_loss,
     masked_units,
     mlm_model,
@@ -90,13 +89,12 @@ def gpt2_task(settings: Settings, corpus: Path) -> Task:
 def mlm_task(settings: Settings, corpus: Path) -> Task:
     tokenizer = load_tokenizer(corpus)
     model = mlm_model(settings, tokenizer)
-    collator = masked_collator(tokenizer, settings)
     return Task(
         model=model,
         train_batches=lambda epoch: masked_batches(
-            corpus, "train", settings, tokenizer, collator, epoch, keep_partial=False
+            corpus, "train", settings, tokenizer, epoch, keep_partial=False
         ),
-        val_batches=lambda: masked_batches(corpus, "valid", settings, tokenizer, collator, 0, True),
+        val_batches=lambda: masked_batches(corpus, "valid", settings, tokenizer, 0, True),
         loss=masked_loss,
         units=masked_units,
         save_model=saver(tokenizer),

@@ -7,7 +7,8 @@ load them without pytorrent.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,7 @@ def causal_batches(
     """CodeParrot packing: texts joined by EOS, cut into `context` blocks."""
     shards = split_shards(corpus, settings.config, split)
 
-    def encode(text: str) -> list[int]:
-        return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+    encode = token_encoder(tokenizer)
 
     for batch in packed_batches(
         shards,
@@ -108,24 +108,43 @@ def causal_loss(model: nn.Module, ids: torch.Tensor) -> torch.Tensor:
     return model(input_ids=ids, labels=ids).loss  # type: ignore[no-any-return]
 
 
+def token_encoder(tokenizer: Any) -> Callable[[str], list[int]]:
+    """Ids of a text without special tokens, straight from the `tokenizers` backend (no warning
+    about texts longer than the model: packing cuts them)."""
+    backend = tokenizer.backend_tokenizer
+
+    def encode(text: str) -> list[int]:
+        return list(backend.encode(text, add_special_tokens=False).ids)
+
+    return encode
+
+
+def mask_seed(seed: int, split: str, epoch: int, index: int) -> int:
+    """The masking seed of one batch, from its place in the data, so resuming (which skips the
+    batches already trained on) draws the masks an uninterrupted run draws."""
+    digest = hashlib.sha256(f"{seed}:{split}:{epoch}:{index}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
 def masked_batches(
     corpus: Path,
     split: str,
     settings: Settings,
     tokenizer: Any,
-    collator: Any,
     epoch: int,
     keep_partial: bool,
 ) -> Iterator[dict[str, torch.Tensor]]:
-    """Each text as `<bos> ids <eos>`, truncated to `context` ids, padded and masked 80/10/10."""
+    """Each text as `<bos> ids <eos>`, truncated to `context` ids, padded and masked 80/10/10
+    by `DataCollatorForLanguageModeling` with a per-batch seed."""
     shards = split_shards(corpus, settings.config, split)
     bos, eos = tokenizer.bos_token_id, tokenizer.eos_token_id
 
-    def encode(text: str) -> list[int]:
-        ids = tokenizer(text, add_special_tokens=False)["input_ids"][: settings.context - 2]
-        return [bos, *ids, eos]
+    plain = token_encoder(tokenizer)
 
-    for batch in line_batches(
+    def encode(text: str) -> list[int]:
+        return [bos, *plain(text)[: settings.context - 2], eos]
+
+    batches = line_batches(
         shards,
         settings.text,
         encode,
@@ -134,15 +153,23 @@ def masked_batches(
         settings.seed,
         epoch,
         keep_partial=keep_partial,
-    ):
+    )
+    for index, batch in enumerate(batches):
+        collator = masked_collator(
+            tokenizer, settings, mask_seed(settings.seed, split, epoch, index)
+        )
         yield collator([{"input_ids": ids} for ids in batch])
 
 
-def masked_collator(tokenizer: Any, settings: Settings) -> Any:
+def masked_collator(tokenizer: Any, settings: Settings, seed: int | None = None) -> Any:
     from transformers import DataCollatorForLanguageModeling
 
     return DataCollatorForLanguageModeling(
-        tokenizer, mlm=True, mlm_probability=settings.mlm_probability, return_tensors="pt"
+        tokenizer,
+        mlm=True,
+        mlm_probability=settings.mlm_probability,
+        return_tensors="pt",
+        seed=seed,
     )
 
 
