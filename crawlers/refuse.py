@@ -94,8 +94,6 @@ def is_size_cut(failure: Failure) -> bool:
     """Whether a request failed because its body (or its decompressed body) was over a cap."""
     value = failure.value
     text = str(value)
-    if isinstance(value, RefusedURL):
-        return value.reason == "too_large"
     if isinstance(value, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in text:
         return True  # a compressed body that inflates past the cap (a gzip bomb)
     # Cut off by the cap: announced too large ("... max size ..."), or, for a body without
@@ -106,15 +104,13 @@ def is_size_cut(failure: Failure) -> bool:
 
 
 def count_size_cut(crawler: Crawler, failure: Failure) -> bool:
-    """Count a size cut as a refused URL (once per request); True when it was one."""
+    """Count a size cut as a refused URL, with the flag that raises its cap; True if it was."""
     if not is_size_cut(failure):
         return False
     request: Request = failure.request  # type: ignore[attr-defined]
-    if not isinstance(failure.value, RefusedURL):
-        limit = int(request.meta.get("download_maxsize") or crawler.settings.getint(
-            "DOWNLOAD_MAXSIZE"
-        ))  # fmt: skip
-        refuse(crawler, "too_large", request.url, cap_message(request, limit))
+    default = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+    limit = int(request.meta.get("download_maxsize") or default)
+    refuse(crawler, "too_large", request.url, cap_message(request, limit))
     return True
 
 
@@ -156,8 +152,8 @@ class AllowedHostsMiddleware:
             return
         if request.meta.get("redirect_urls"):
             origin = without_credentials(request.meta["redirect_urls"][0])
-            raise refuse(self.crawler, "redirect", request.url, f"{HINTS['redirect']} ({reason}, "
-                         f"redirected from {origin})")  # fmt: skip
+            detail = f"{HINTS['redirect']} ({reason}, redirected from {origin})"
+            raise refuse(self.crawler, "redirect", request.url, detail)
         raise refuse(self.crawler, reason, request.url)
 
 
@@ -179,14 +175,15 @@ class GuardedRedirectMiddleware(RedirectMiddleware):
             raise
         if isinstance(result, Request):
             if result.url in result.meta.get("redirect_urls", []):
-                raise refuse(self.crawler, "redirect_loop", request.url,
-                             f"{HINTS['redirect_loop']} (back to {result.url})")  # fmt: skip
+                detail = f"{HINTS['redirect_loop']} (back to {without_credentials(result.url)})"
+                raise refuse(self.crawler, "redirect_loop", request.url, detail)
             result.dont_filter = True
             return result
         target = self._unfollowed_target(request, result)
         if target is not None:
-            raise refuse(self.crawler, "redirect", target, f"{HINTS['scheme']} (redirected "
-                         f"from {without_credentials(request.url)})")  # fmt: skip
+            origin = without_credentials(request.url)
+            detail = f"{HINTS['scheme']} (redirected from {origin})"
+            raise refuse(self.crawler, "redirect", target, detail)
         return result
 
     def _unfollowed_target(self, request: Request, response: Response) -> str | None:
