@@ -208,13 +208,15 @@ def test_the_same_host_on_another_port_is_another_host(
 def test_without_the_guard_the_disabled_handlers_still_refuse(
     server: IndexServer, tmp_path: Path
 ) -> None:
-    """The file/data handlers are off: even with the allow-list removed, nothing is read."""
+    """The file/data/ftp/s3 handlers are off: with the allow-list removed, nothing is read."""
     publish_pypi(server, [], json_api=False)
     data = b"PK\x05\x06" + bytes(18)
     link_page(server, "fileurl", f"file:///etc/passwd#sha256={sha(PASSWD)}")
     encoded = "".join(f"%{b:02X}" for b in data)
     link_page(server, "dataurl", f"data:application/octet-stream,{encoded}#sha256={sha(data)}",
               "dataurl-1.0.zip")  # fmt: skip
+    link_page(server, "ftpurl", f"ftp://127.0.0.1:{server.port}/files/ftpurl-1.0.tar.gz")
+    link_page(server, "s3url", "s3://bucket/s3url-1.0.tar.gz")
     middlewares = dict(crawlers.settings.DOWNLOADER_MIDDLEWARES)
     middlewares["crawlers.refuse.AllowedHostsMiddleware"] = None
     store = tmp_path / "store"
@@ -222,12 +224,12 @@ def test_without_the_guard_the_disabled_handlers_still_refuse(
         "pypi",
         store,
         {"index_url": server.url("/simple/"), "json_api_url": None,
-         "requirements": ["fileurl", "dataurl"]},
+         "requirements": ["fileurl", "dataurl", "ftpurl", "s3url"]},
         settings={**FAST_SETTINGS, "DOWNLOADER_MIDDLEWARES": middlewares},
     )  # fmt: skip
     summary = run_crawl(job, timeout=60)
     assert summary.finish_reason == "finished" and summary.refused == {}
-    assert summary.dropped == {"archive_network_NotSupported": 2}
+    assert summary.dropped == {"archive_network_NotSupported": 4}  # no handler for the scheme
     assert not (store / "archives").exists() or not any((store / "archives").rglob("*.*"))
     stats = orjson.loads(orjson.dumps(summary.stats))
     assert "downloader/response_count" in stats  # the pages themselves were fetched
