@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     require_extra()
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # our own progress lines are on stderr
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     from pytorrent.train.generate import generate
 
     text = generate(

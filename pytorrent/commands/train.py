@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     require_extra()
     from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()  # our own progress lines are on stderr
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     settings = make_settings(args.model, args.preset, overrides(args))
     from pytorrent.train.session import train_run
 

@@ -36,7 +36,7 @@ def gpt2_model(settings: Settings, tokenizer: Any) -> nn.Module:
     )
     model = GPT2LMHeadModel(config)
     if settings.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
+        model.gradient_checkpointing_enable()  # type: ignore[no-untyped-call]
     return model
 
 
@@ -58,7 +58,7 @@ def mlm_model(settings: Settings, tokenizer: Any) -> nn.Module:
     )
     model = RobertaForMaskedLM(config)
     if settings.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
+        model.gradient_checkpointing_enable()  # type: ignore[no-untyped-call]
     return model
 
 
@@ -70,7 +70,8 @@ def decay_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:
         if isinstance(module, nn.LayerNorm)
         for parameter in module.parameters(recurse=False)
     }
-    decay, plain = [], []
+    decay: list[nn.Parameter] = []
+    plain: list[nn.Parameter] = []
     for name, parameter in model.named_parameters():
         if not parameter.requires_grad:
             continue
@@ -205,7 +206,8 @@ def generate_tokens(
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    model = AutoModelForCausalLM.from_pretrained(str(folder)).to(device).eval()
+    model: Any = AutoModelForCausalLM.from_pretrained(str(folder))
+    model.to(device).eval()
     ids = tokenizer(prompt, return_tensors="pt", add_special_tokens=False)["input_ids"].to(device)
     torch.manual_seed(seed)
     sample = temperature > 0
