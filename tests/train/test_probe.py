@@ -100,3 +100,29 @@ def test_cli_probe_and_its_one_line_errors(
     with pytest.raises(SystemExit) as info:
         main(["probe", str(copy), "--temperatures", "hot"])
     assert info.value.code == 2
+
+
+@pytest.mark.slow
+def test_probe_of_a_trained_lstm_sees_what_it_learned(
+    real_corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run = tmp_path / "trained"
+    train = ["train", "lstm", str(real_corpus), "--out", str(run), "--preset", "tiny"]
+    assert main([*train, "--max-steps", "100", "--device", "cpu"]) == 0
+    untrained = make_run(real_corpus, tmp_path / "untrained")
+    flags = ["--samples", "2", "--chars", "100", "--max-chars", "6000", "--device", "cpu"]
+    for folder in (run, untrained):
+        assert main(["probe", str(folder), *flags]) == 0
+    capsys.readouterr()
+    trained = json.loads((run / "probe.json").read_text(encoding="utf-8"))
+    before = json.loads((untrained / "probe.json").read_text(encoding="utf-8"))
+    metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    # The probe's stateful bpc is the run's own validation bpc on another cut of the same split.
+    assert trained["bits_per_char"]["model"] < metrics[0]["val_bpc"] - 1
+    assert abs(trained["bits_per_char"]["model"] - metrics[-1]["val_bpc"]) < 0.75
+    assert trained["bits_per_char"]["model"] < before["bits_per_char"]["model"]
+    near = trained["dependency"][0]
+    near_before = before["dependency"][0]
+    assert near["label"] == near_before["label"] == "1-9"
+    # 100 tiny steps on a small corpus: about twice the untrained (near uniform) probability.
+    assert near["mean_probability"] > 1.5 * near_before["mean_probability"]
