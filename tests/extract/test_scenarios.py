@@ -75,6 +75,8 @@ def test_last_commit_is_the_newest_among_the_lines() -> None:
     new = CommitInfo("b" * 40, "2021-01-01T00:00:00+00:00", "new")
     assert last_commit([old, new, None, old], 1, 3) == new
     assert last_commit([old, new, None, old], 3, 4) == old
+    assert last_commit([old, new, None, old], 1, 1) == old  # a one-line unit: its own line
+    assert last_commit([new, old, old], 2, 3) == old  # the newer line 1 is outside
     assert last_commit([None], 1, 1) is None
 
 

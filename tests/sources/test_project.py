@@ -57,7 +57,11 @@ def test_dynamic_or_hostile_values_fall_back_instead_of_failing() -> None:
     assert message_from_pyproject(b"not toml at all = = =") is None
     assert message_from_pyproject(b"a = " + b"[" * 100_000) is None
     hostile = b'[project]\nname = "h"\nclassifiers = [1, "ok"]\nurls = "x"\nauthors = "y"\n'
-    assert meta({"pyproject.toml": hostile}) is not None
+    found = meta({"pyproject.toml": hostile})
+    assert found is not None
+    # Values of the wrong type are dropped one by one; the rest of the table still counts.
+    assert (found["name"], found["version"], found["classifiers"]) == ("h", "0", ["ok"])
+    assert (found["project_urls"], found["author"]) == ({}, None)
 
 
 def test_setup_cfg_static_metadata() -> None:
