@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--temperatures",
         type=_temperatures,
         default=(0.2, 0.5, 1.0),
-        help="sampling temperatures, comma-separated (default: 0.2,0.5,1.0)",
+        help="sampling temperatures, comma-separated; 0 takes the most likely character "
+        "(default: 0.2,0.5,1.0)",
     )
     parser.add_argument(
         "--samples", type=int, default=20, help="samples per temperature (default: 20)"

@@ -40,8 +40,8 @@ class ProbeSettings:
     streams: int = 16
 
     def check(self) -> None:
-        if not self.temperatures or any(t <= 0 for t in self.temperatures):
-            raise ConfigError("--temperatures: give positive temperatures, e.g. 0.2,0.5,1.0")
+        if not self.temperatures or any(t < 0 for t in self.temperatures):
+            raise ConfigError("--temperatures: give temperatures >= 0 (0: most likely character)")
         for name in ("samples", "chars", "max_chars", "streams"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"--{name.replace('_', '-')}: must be at least 1")
@@ -65,7 +65,7 @@ def run_data(run: Path) -> RunData:
         raise ConfigError(
             f"RUN: {run} trained {settings.get('model')}; the probe needs an LSTM run"
         )
-    path = Path(corpus.get("path", ""))
+    path = Path(corpus.get("path") or "<none>")
     if not (path / "build.json").is_file():
         raise ConfigError(f"RUN: the run's corpus {path} is gone; the probe reads its valid split")
     changed = build_sha256(path) != corpus.get("build_json_sha256")

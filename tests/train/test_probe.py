@@ -12,10 +12,11 @@ import pytest
 import torch
 
 from pytorrent.cli import main
+from pytorrent.errors import ConfigError
 from pytorrent.train.data import CharVocab, iter_texts, split_shards
 from pytorrent.train.lstm import CharLSTM, save_char_model
 from pytorrent.train.presets import make_settings
-from pytorrent.train.probe import ProbeSettings, probe
+from pytorrent.train.probe import ProbeSettings, probe, run_data
 from pytorrent.train.probe_baselines import gzip_bits
 from pytorrent.train.run_folder import write_config
 
@@ -95,7 +96,7 @@ def test_cli_probe_and_its_one_line_errors(
     assert "bits/char on" in out and "temperature 0.2:" in out and "probe.png" in out
     assert main(["probe", str(tmp_path), *flags]) == 2
     assert capsys.readouterr().err.count("\n") == 1
-    assert main(["probe", str(copy), "--temperatures", "0,1", *flags]) == 2
+    assert main(["probe", str(copy), "--temperatures=-1,1", *flags]) == 2
     assert "--temperatures" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
         main(["probe", str(copy), "--temperatures", "hot"])
@@ -126,3 +127,26 @@ def test_probe_of_a_trained_lstm_sees_what_it_learned(
     assert near["label"] == near_before["label"] == "1-9"
     # 100 tiny steps on a small corpus: about twice the untrained (near uniform) probability.
     assert near["mean_probability"] > 1.5 * near_before["mean_probability"]
+
+
+def test_run_data_errors_and_a_changed_corpus(run_folder: Path, tmp_path: Path) -> None:
+    assert run_data(run_folder).config == "pairs" and not run_data(run_folder).corpus_changed
+    with pytest.raises(ConfigError, match="not a run folder"):
+        run_data(tmp_path)
+    config = json.loads((run_folder / "config.json").read_text(encoding="utf-8"))
+    corpus = Path(shutil.copytree(config["corpus"]["path"], tmp_path / "corpus"))
+    for name, change in (
+        ("gone", {"corpus": {"path": str(tmp_path / "nowhere")}}),
+        ("gpt2", {"settings": {**config["settings"], "model": "gpt2"}}),
+        ("copied", {"corpus": {**config["corpus"], "path": str(corpus)}}),
+    ):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text(json.dumps({**config, **change}))
+    with pytest.raises(ConfigError, match="is gone"):
+        run_data(tmp_path / "gone")
+    with pytest.raises(ConfigError, match="needs an LSTM run"):
+        run_data(tmp_path / "gpt2")
+    assert not run_data(tmp_path / "copied").corpus_changed
+    with (corpus / "build.json").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert run_data(tmp_path / "copied").corpus_changed
