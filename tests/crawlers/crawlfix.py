@@ -17,6 +17,10 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from tests.crawlers.archives import make_conda_tar_bz2, make_conda_v2, make_sdist, make_wheel
+
+# SIMPLE_JSON and Fault lived here before the split: still importable from here.
+from tests.crawlers.indexserver import SIMPLE_JSON as SIMPLE_JSON
+from tests.crawlers.indexserver import Fault as Fault
 from tests.crawlers.indexserver import IndexServer, Route
 
 #: Crawl settings for tests: no politeness delays, tiny backoff, quiet logs.
