@@ -124,7 +124,7 @@ def draw(result: ProbeResult, path: Path) -> None:
     with matplotlib.style.context("default"):
         figure = Figure(figsize=(11, 4.5), dpi=100, layout="constrained")
         left, right = figure.subplots(1, 2)
-        labels = [bucket.label for bucket in result.dependency.buckets]
+        labels = [f"{b.label}\n({b.count:,})" for b in result.dependency.buckets]
         for name, values in (
             ("all closers", [b.mean_probability for b in result.dependency.buckets]),
             ("brackets", [b.bracket_probability for b in result.dependency.buckets]),
@@ -132,7 +132,7 @@ def draw(result: ProbeResult, path: Path) -> None:
         ):
             left.plot(labels, [math.nan if v is None else v for v in values], "o-", label=name)
         left.set_ylim(0, 1.02)
-        left.set_xlabel("distance to the opener (characters)")
+        left.set_xlabel("distance to the opener in characters (closers)")
         left.set_ylabel("mean P(right closer)")
         left.set_title("Long-range dependency on validation text")
         left.legend()
