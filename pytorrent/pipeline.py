@@ -23,6 +23,7 @@ from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError, SourceError
 from pytorrent.executor import Executor, OnMessage, Task, make_executor
+from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
 from pytorrent.models import BuildManifest, PackageMetadata, Split
@@ -30,7 +31,6 @@ from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
-from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.task_cache import TaskCache
 from pytorrent.tasks import TaskSettings, process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer

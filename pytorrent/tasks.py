@@ -24,6 +24,7 @@ import zstandard
 
 from pytorrent.dedup import DedupConfig, compute_signatures
 from pytorrent.drops import Drops
+from pytorrent.executor.limits import PackageTimeout, apply_worker_memory, package_deadline
 from pytorrent.extract import extract_source, script_category
 from pytorrent.filters import (
     FILTER_STAGE,
@@ -49,6 +50,8 @@ class TaskSettings:
     work_dir: str  # the task cache folder (shared by every worker)
     filters: FilterConfig = field(default_factory=FilterConfig.none)
     dedup: DedupConfig | None = None
+    package_timeout_s: float = 0.0  # run-only: wall budget of one package (0: none)
+    worker_memory_bytes: int = 0  # run-only: address-space cap of a worker (0: none)
 
 
 @lru_cache(maxsize=4)
@@ -69,8 +72,12 @@ def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
 
 def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -> PackageResult:
     """Extract one package into the task cache under `work_dir`, or reuse its cached result."""
+    apply_worker_memory(settings.worker_memory_bytes)
     try:
-        result = _cached_or_processed(index, handle, settings)
+        with package_deadline(settings.package_timeout_s):
+            result = _cached_or_processed(index, handle, settings)
+    except PackageTimeout:
+        result = failed_result(index, handle.key, "timeout")
     except Exception as exc:  # one bad package must never stop a build
         result = failed_result(index, handle.key, type(exc).__name__)
     result.worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -144,7 +151,7 @@ def _process(
         files += 1
         python_bytes += len(raw.data)
         heads[raw.path] = first_lines(text)
-        marker = filters.file_marker(raw.path, heads[raw.path])
+        marker = filters.file_marker(raw.path, heads[raw.path], text)
         if marker is not None:  # generated files are dropped before the costly parse
             drops.add(FILTER_STAGE, f"{marker[0]}_file", example)
             continue

@@ -1,20 +1,15 @@
 """Extraction of one file: source text -> function and comment units, with counted drops.
 
-Pipeline per file (each step bounded, each failure a counted skip, never a crash):
-`ast.parse` (rejects what CPython rejects, including pathological nesting, before libcst sees
-it) -> `libcst.parse_module` (structure, docstrings) -> one `tokenize` pass (rows, comments,
-tokens) -> statement walk -> units. See docs/extraction.md for the rules.
+Pipeline per file (each step bounded, each failure a counted skip, never a crash): capped
+`ast.parse` then `libcst.parse_module` (extract/parse.py) -> one `tokenize` pass (rows,
+comments, tokens) -> statement walk -> units. See docs/extraction.md for the rules.
 """
 
 from __future__ import annotations
 
-import ast
 import bisect
 import tokenize
-import warnings
 from dataclasses import dataclass
-
-import libcst as cst
 
 from pytorrent.drops import Drops
 from pytorrent.extract import comments as cm
@@ -27,6 +22,7 @@ from pytorrent.extract.docstrings import (
     has_doctest,
 )
 from pytorrent.extract.metrics import complexity_by_def_row, raw_metrics
+from pytorrent.extract.parse import parse_file
 from pytorrent.extract.structure import (
     Block,
     FunctionInfo,
@@ -37,10 +33,7 @@ from pytorrent.extract.tokens import Comment, FileTokens, Token, tokenize_file
 from pytorrent.extract.units import Unit
 
 #: Bump when a change alters extracted units: cached extraction results are keyed on it.
-EXTRACTOR_VERSION = "1"
-
-#: Files with a longer line are minified or generated; libcst and radon slow down on them.
-MAX_LINE_CHARS = 100_000
+EXTRACTOR_VERSION = "2"
 
 _Range = tuple[int, int, int, int]  # (start_row, start_col, end_row, end_col)
 
@@ -70,27 +63,10 @@ def extract_source(path: str, source: str, drops: Drops, *, package: str = "") -
     example = f"{package}:{path}" if package else path
     if "\r" in source:  # the interpreter reads source with universal newlines, and so do we
         source = source.replace("\r\n", "\n").replace("\r", "\n")
-    if any(len(line) > MAX_LINE_CHARS for line in source.split("\n")):
-        drops.add("extract", "line_too_long", example)
+    parsed = parse_file(source, drops, example)
+    if parsed is None:
         return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SyntaxWarnings of old code are not our concern
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            drops.add("extract", "syntax_error", example)
-            return []
-        except (RecursionError, MemoryError):
-            drops.add("extract", "too_deeply_nested", example)
-            return []
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError:
-        drops.add("extract", "libcst_rejected", example)
-        return []
-    except (RecursionError, MemoryError):
-        drops.add("extract", "too_deeply_nested", example)
-        return []
+    tree, module = parsed
     try:
         tokens = tokenize_file(source)
         structure = analyse_structure(module, tokens)

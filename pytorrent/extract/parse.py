@@ -1,0 +1,70 @@
+"""Parsing one file for extraction, with every cost bounded before the expensive step.
+
+Order matters for memory: a cheap byte and line check, then `ast.parse` (C, about 1 KiB of
+memory per node), then a node count, and only then `libcst.parse_module` (several KiB per
+node). Without the caps a 10 MB file of one-line functions took a worker past 8 GB; with them
+no file under the read limits costs more than about 1 GiB (docs/extraction.md, "Caps").
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+
+import libcst as cst
+
+from pytorrent.drops import Drops
+
+#: Files with a longer line are minified or generated; libcst and radon slow down on them.
+MAX_LINE_CHARS = 100_000
+#: Bytes of one file that extraction parses; larger files are generated or data (the largest
+#: hand-written module among the installed packages measured, torch's op database, is 1.4 MB).
+MAX_PARSE_BYTES = 2 * 1024 * 1024
+#: Syntax-tree nodes of one file; libcst's memory grows with them (the largest real file
+#: measured, sympy's solver benchmark, has 199k; 12.5k three-line functions are 163k).
+MAX_AST_NODES = 250_000
+
+
+def _too_many_nodes(tree: ast.AST, limit: int) -> bool:
+    """Count nodes breadth first, stopping as soon as `limit` is passed."""
+    pending = [tree]
+    seen = 0
+    while pending:
+        node = pending.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        pending.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def parse_file(source: str, drops: Drops, example: str) -> tuple[ast.Module, cst.Module] | None:
+    """Both trees of `source` (newlines already universal), or None with the reason counted."""
+    if len(source) > MAX_PARSE_BYTES and len(source.encode("utf-8")) > MAX_PARSE_BYTES:
+        drops.add("extract", "file_too_large_to_parse", example)
+        return None
+    if any(len(line) > MAX_LINE_CHARS for line in source.split("\n")):
+        drops.add("extract", "line_too_long", example)
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings of old code are not our concern
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            drops.add("extract", "syntax_error", example)
+            return None
+        except (RecursionError, MemoryError):
+            drops.add("extract", "too_deeply_nested", example)
+            return None
+    if _too_many_nodes(tree, MAX_AST_NODES):
+        drops.add("extract", "too_many_nodes", example)
+        return None
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        drops.add("extract", "libcst_rejected", example)
+        return None
+    except (RecursionError, MemoryError):
+        drops.add("extract", "too_deeply_nested", example)
+        return None
+    return tree, module
