@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pytorrent.errors import ConfigError
-from pytorrent.train.data import UNK, CharVocab, iter_texts, split_shards
+from pytorrent.train.data import UNK, iter_texts, split_shards
 from pytorrent.train.probe_baselines import baselines, char_counts, fold, fold_counts
 from pytorrent.train.probe_distance import joined, measure_dependency
 from pytorrent.train.probe_report import ProbeResult, write_report
@@ -72,7 +72,7 @@ def run_data(run: Path) -> RunData:
     return RunData(path, settings.get("config", "pairs"), settings.get("text", "code"), changed)
 
 
-def validation_documents(data: RunData, vocab: CharVocab, max_chars: int) -> Iterator[str]:
+def validation_documents(data: RunData, max_chars: int) -> Iterator[str]:
     """Whole validation texts while they and their separators fit in `max_chars`."""
     total = 0
     shards = split_shards(data.corpus, data.config, "valid")
@@ -92,7 +92,7 @@ def probe(run: Path, settings: ProbeSettings) -> tuple[ProbeResult, list[Path]]:
     from pytorrent.train.probe_model import lstm_distributions
 
     model, vocab, device = load_char_model(run, settings.device)
-    raw = list(validation_documents(data, vocab, settings.max_chars))
+    raw = list(validation_documents(data, settings.max_chars))
     if not raw:
         raise ConfigError(f"RUN: the valid split of {data.corpus} has no {data.text!r} text")
     known = frozenset(vocab.chars)

@@ -16,7 +16,7 @@ from pytorrent.errors import ConfigError
 from pytorrent.train.data import CharVocab, iter_texts, split_shards
 from pytorrent.train.lstm import CharLSTM, save_char_model
 from pytorrent.train.presets import make_settings
-from pytorrent.train.probe import ProbeSettings, probe, run_data
+from pytorrent.train.probe import ProbeSettings, probe, run_data, validation_documents
 from pytorrent.train.probe_baselines import gzip_bits
 from pytorrent.train.run_folder import write_config
 
@@ -131,6 +131,8 @@ def test_probe_of_a_trained_lstm_sees_what_it_learned(
 
 def test_run_data_errors_and_a_changed_corpus(run_folder: Path, tmp_path: Path) -> None:
     assert run_data(run_folder).config == "pairs" and not run_data(run_folder).corpus_changed
+    first = list(validation_documents(run_data(run_folder), 50))
+    assert len(first) == 1 and len(first[0]) == 49  # the first text alone is cut to fit
     with pytest.raises(ConfigError, match="not a run folder"):
         run_data(tmp_path)
     config = json.loads((run_folder / "config.json").read_text(encoding="utf-8"))
