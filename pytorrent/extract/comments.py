@@ -29,6 +29,7 @@ _CODE_HINT = re.compile(
     r"[=(\[{]|^\s*(import|from|return|raise|del|pass|break|continue|yield|assert|global|"
     r"nonlocal|print|if|for|while|with|try|except|else|elif|def|class|async|await)\b"
 )
+_DECORATIVE_TAIL = re.compile(r"(?:^|\s)#+\s*$")
 _LICENSE = re.compile(
     r"copyright|licen[cs]ed?\b|spdx-license-identifier|all rights reserved", re.IGNORECASE
 )
@@ -47,9 +48,10 @@ def is_interpreter_line(comment_text: str, row: int) -> bool:
 
 
 def comment_body(comment_text: str) -> str:
-    """Developer text of a comment: no leading `#`s, no trailing directive, stripped."""
+    """Developer text of a comment: no leading `#`s (`# ## Title ##` included), no trailing
+    directive, no decorative trailing `#`s (after a space: `C#` keeps its `#`), stripped."""
     text = _TRAILING_DIRECTIVE.sub("", comment_text)
-    return text.lstrip("#").strip()
+    return _DECORATIVE_TAIL.sub("", text.lstrip("# \t")).strip()
 
 
 def is_license_text(text: str) -> bool:

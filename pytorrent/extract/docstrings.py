@@ -37,8 +37,12 @@ _DOCTEST = re.compile(r"^\s*>>>", re.MULTILINE)
 
 
 def clean_docstring(raw: str) -> str:
-    """`inspect.cleandoc`, the cleaning `ast.get_docstring` and `help()` apply."""
-    return inspect.cleandoc(raw)
+    """`inspect.cleandoc` (what `ast.get_docstring` and `help()` apply), then every line's
+    trailing whitespace and blank edge lines removed: cleandoc leaves a whitespace-only last
+    line when no other line sets the margin ("etc.\n    "), and a whitespace-only docstring
+    must read as no docstring ('') everywhere."""
+    lines = [line.rstrip() for line in inspect.cleandoc(raw).split("\n")]
+    return "\n".join(lines).strip("\n")
 
 
 def docstring_summary(cleaned: str) -> str:
@@ -57,7 +61,7 @@ def docstring_summary(cleaned: str) -> str:
         if not kept and _SECTION_START.match(stripped):
             break
         kept.append(stripped)
-    return " ".join(kept)
+    return " ".join(" ".join(kept).split())  # "callable.  If so" -> "callable. If so"
 
 
 def docstring_style(cleaned: str) -> DocstringStyle:
