@@ -1,4 +1,4 @@
-"""The two kinds of filter step: per file (sees a path and the file's first lines) and per
+"""The two kinds of filter step: per file (sees a path, the file's first lines and text) and per
 unit (sees one record). A step answers "drop?"; the runner counts the drop under the
 step's `name`, so every name here is a drop reason in build.json.
 """
@@ -27,10 +27,11 @@ class UnitFilter(ABC):
 
 
 class FileFilter(ABC):
-    """Drops every unit of a file, judged from its path and first lines."""
+    """Drops every unit of a file, judged from its path, first lines and (when the caller has
+    it, before extraction) its whole text."""
 
     name: ClassVar[str]
 
     @abstractmethod
-    def marker(self, path: str, head: str | None) -> str | None:
+    def marker(self, path: str, head: str | None, source: str | None = None) -> str | None:
         """What marks the file for dropping (for reports), or None to keep it."""

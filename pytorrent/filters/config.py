@@ -6,15 +6,20 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from pytorrent.decontam.config import DecontamConfig
 from pytorrent.errors import ConfigError
+from pytorrent.filters.size import MAX_UNIT_LINES, MAX_UNIT_TOKENS
 
 #: The on/off switches, in the order the runner applies them (first match counts).
 SWITCHES = (
     "generated",
+    "data_file",
     "commented_out_code",
+    "tool_output",
     "empty_body",
     "short_docstring",
     "short_comment",
     "short_code",
+    "data_literal",
+    "too_long",
     "long_lines",
     "low_alphanumeric",
     "decontaminate",
@@ -31,7 +36,11 @@ class FilterConfig:
 
     generated: bool = True
     generated_head_lines: int = 30
+    data_file: bool = True
+    data_file_min_lines: int = 200
+    max_file_literal_share: float = 0.9
     commented_out_code: bool = True
+    tool_output: bool = True
     empty_body: bool = True
     short_docstring: bool = True
     min_docstring_tokens: int = 3
@@ -41,6 +50,12 @@ class FilterConfig:
     short_code: bool = True
     min_code_lines: int = 3
     min_comment_code_lines: int = 1
+    data_literal: bool = True
+    max_literal_share: float = 0.8
+    literal_min_tokens: int = 30
+    too_long: bool = True
+    max_unit_lines: int = MAX_UNIT_LINES
+    max_unit_tokens: int = MAX_UNIT_TOKENS
     long_lines: bool = True
     max_line_length: int = 1000
     max_mean_line_length: float = 100.0
@@ -58,8 +73,9 @@ class FilterConfig:
             value = getattr(self, item.name)
             if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
                 raise ConfigError(f"filter setting {item.name} must be >= 0, got {value}")
-        if self.min_alphanumeric_fraction > 1:
-            raise ConfigError("filter setting min_alphanumeric_fraction must be <= 1")
+        for name in ("min_alphanumeric_fraction", "max_literal_share", "max_file_literal_share"):
+            if getattr(self, name) > 1:
+                raise ConfigError(f"filter setting {name} must be <= 1")
 
     @classmethod
     def none(cls) -> FilterConfig:

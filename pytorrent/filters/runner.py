@@ -22,7 +22,10 @@ from pytorrent.filters.config import FilterConfig
 from pytorrent.filters.empty_body import EmptyBody
 from pytorrent.filters.generated import Generated
 from pytorrent.filters.license import LicenseFilter
+from pytorrent.filters.literals import DataFile, DataLiteral
 from pytorrent.filters.natural_language import ShortComment, ShortDocstring
+from pytorrent.filters.size import TooLong
+from pytorrent.filters.tool_output import ToolOutput
 
 FILTER_STAGE = "filter"
 DECONTAM_STAGE = "decontam"
@@ -43,6 +46,8 @@ def _unit_filters(config: FilterConfig) -> list[UnitFilter]:
         steps.append(LicenseFilter(config.licenses))
     if config.commented_out_code:
         steps.append(CommentedOutCode())
+    if config.tool_output:
+        steps.append(ToolOutput())
     if config.empty_body:
         steps.append(EmptyBody())
     if config.short_docstring:
@@ -51,6 +56,10 @@ def _unit_filters(config: FilterConfig) -> list[UnitFilter]:
         steps.append(ShortComment(config.min_comment_tokens))
     if config.short_code:
         steps.append(ShortCode(config.min_code_lines, config.min_comment_code_lines))
+    if config.data_literal:
+        steps.append(DataLiteral(config.max_literal_share, config.literal_min_tokens))
+    if config.too_long:
+        steps.append(TooLong(config.max_unit_lines, config.max_unit_tokens))
     if config.long_lines:
         steps.append(
             LongLines(
@@ -72,15 +81,22 @@ class UnitFilters:
     def __init__(self, config: FilterConfig, decontam: DecontamIndex | None = None) -> None:
         self.config = config
         self.file_filters: list[FileFilter] = [Generated()] if config.generated else []
+        if config.data_file:
+            self.file_filters.append(
+                DataFile(config.data_file_min_lines, config.max_file_literal_share)
+            )
         self.unit_filters = _unit_filters(config)
         if config.decontaminate and decontam is None:
             decontam = DecontamIndex.from_config(config.decontam)
         self.decontam = decontam if config.decontaminate else None
 
-    def file_marker(self, path: str, head: str | None) -> tuple[str, str] | None:
-        """(filter name, marker) when a whole file is dropped; call before extracting it."""
+    def file_marker(
+        self, path: str, head: str | None, source: str | None = None
+    ) -> tuple[str, str] | None:
+        """(filter name, marker) when a whole file is dropped; call before extracting it,
+        with its text `source` so the file filters that read all of it can run."""
         for step in self.file_filters:
-            marker = step.marker(path, head)
+            marker = step.marker(path, head, source)
             if marker is not None:
                 return step.name, marker
         return None
