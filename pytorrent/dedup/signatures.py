@@ -1,7 +1,9 @@
 """Per-package dedup signatures, computed in a worker and stored compactly for the driver.
 
-For every record: the exact-dedup key (hash of its normalised code tokens), the MinHash
-signature of its token 5-gram shingles and, when verification is on, the sorted set of
+For every record: the exact-dedup key (hash of its normalised code tokens; for a comment
+unit, followed by its normalised comment words: a unit is a pair, and 260 different
+comments above `pass` are 260 pairs), the MinHash signature of the 5-gram shingles of the
+same sequence and, when verification is on, the sorted set of
 32-bit shingle hashes (for the exact Jaccard check of LSH candidates). A batch also keeps
 what the keeper rule needs (package, path, line, release count, upload time), so the
 driver never reads records back.
@@ -13,6 +15,7 @@ memory-maps, so it only pages in the columns and rows it uses.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,16 +44,42 @@ def shingle_set(hashes: U64, shingle: int) -> U32:
     return np.unique(ngram_hashes(hashes, shingle).astype(np.uint32))
 
 
+#: Joins a comment unit's code hashes to its words (no token hashes to this).
+_NL_SEPARATOR = "\0natural-language"
+_WORD = re.compile(r"\w+")
+
+
+def pair_words(record: Record) -> list[str] | None:
+    """The normalised natural language that is part of a comment unit's identity (its
+    comment words, lower-cased, punctuation and layout dropped); None for function units,
+    whose identity is their code (CodeSearchNet, The Stack)."""
+    if record.get("kind") != "comment":
+        return None
+    return _WORD.findall(" ".join(str(c) for c in record.get("comments") or ()).lower())
+
+
+def _with_words(hashes: U64, words: Sequence[str] | None, hasher: TokenHasher) -> U64:
+    if words is None:
+        return hashes
+    joined: U64 = np.concatenate([hashes, hasher([_NL_SEPARATOR, *words])])
+    return joined
+
+
 def unit_keys(
-    tokens: Sequence[str], shingle: int, hasher: TokenHasher, anonymize: bool = False
+    tokens: Sequence[str],
+    shingle: int,
+    hasher: TokenHasher,
+    anonymize: bool = False,
+    words: Sequence[str] | None = None,
 ) -> tuple[int, U32]:
-    """(exact key, shingle set) of a unit's code tokens, comments and layout ignored.
+    """(exact key, shingle set) of a unit's code tokens, comments and layout ignored, and
+    of its `words` (`pair_words`) when the unit is a comment unit.
 
     The exact key always uses the tokens as written; with `anonymize` the shingles see
     local names as `ID`, so renamed copies stay near duplicates.
     """
-    hashes = hasher.code(tokens)
-    grams = hasher.code(tokens, anonymize=True) if anonymize else hashes
+    hashes = _with_words(hasher.code(tokens), words, hasher)
+    grams = _with_words(hasher.code(tokens, anonymize=True), words, hasher) if anonymize else hashes
     return sequence_key(hashes), shingle_set(grams, shingle)
 
 
@@ -59,6 +88,7 @@ def batch_keys(
     shingle: int,
     hasher: TokenHasher,
     anonymize: bool = False,
+    word_lists: Sequence[Sequence[str] | None] | None = None,
 ) -> tuple[U64, list[U32]]:
     """`unit_keys` of many units at once: n-grams and per-unit sets in a few numpy calls.
 
@@ -66,10 +96,17 @@ def batch_keys(
     of all units are hashed in one pass over the concatenated tokens and made unique per
     unit with one sort of (unit, shingle) keys.
     """
-    hashed = [hasher.code(tokens) for tokens in token_lists]
+    words = word_lists if word_lists is not None else [None] * len(token_lists)
+    hashed = [
+        _with_words(hasher.code(tokens), w, hasher)
+        for tokens, w in zip(token_lists, words, strict=True)
+    ]
     keys = np.fromiter((sequence_key(h) for h in hashed), dtype=np.uint64, count=len(hashed))
     if anonymize:
-        hashed = [hasher.code(tokens, anonymize=True) for tokens in token_lists]
+        hashed = [
+            _with_words(hasher.code(tokens, anonymize=True), w, hasher)
+            for tokens, w in zip(token_lists, words, strict=True)
+        ]
     lengths = np.fromiter((h.size for h in hashed), dtype=np.int64, count=len(hashed))
     sets: list[U32] = [np.empty(0, dtype=np.uint32)] * len(hashed)
     short = np.flatnonzero((lengths > 0) & (lengths < shingle))
@@ -108,12 +145,13 @@ def compute_signatures(
     """Signatures of one package's kept records (the worker side of dedup).
 
     `package` supplies the keeper rule's release count and upload time for every record;
-    records are read for `id`, `repo`, `path`, `start_line` and `code_tokens`. Pass one
-    `hasher` per worker to reuse its token cache across packages.
+    records are read for `id`, `repo`, `path`, `start_line`, `code_tokens`, `kind` and
+    `comments`. Pass one `hasher` per worker to reuse its token cache across packages.
     """
     hasher = hasher or TokenHasher()
     tokens = [r["code_tokens"] for r in records]
-    keys, sets = batch_keys(tokens, config.shingle, hasher, config.anonymize)
+    words = [pair_words(r) for r in records]
+    keys, sets = batch_keys(tokens, config.shingle, hasher, config.anonymize, words)
     return SignatureBatch.build(
         ids=[str(r["id"]) for r in records],
         repos=[str(r["repo"]) for r in records],
