@@ -12,7 +12,7 @@ import pytest
 
 from pytorrent.config import BuildConfig
 from pytorrent.pipeline import build
-from pytorrent.split import assign_split, assign_splits, package_fraction
+from pytorrent.split import assign_split, assign_splits, package_fraction, validate_ratios
 from tests.envs import make_site
 
 NAMES = [f"package-{i}" for i in range(5000)]
@@ -82,3 +82,9 @@ def test_a_build_writes_each_package_to_its_split(
     }
     assert written == {f"pkg{i:02d}": split for i, split in enumerate(expected)}
     assert written == {name: assign_split(name, 0, ratios) for name in written}
+
+
+@pytest.mark.parametrize("ratios", [(0.5, 0.5, 0.5), (1.0, -0.1, 0.1), (0.5, 0.5)])
+def test_invalid_ratios_name_the_rule(ratios: tuple[float, float, float]) -> None:
+    with pytest.raises(ValueError, match=r"three non-negative numbers summing to 1, not \("):
+        validate_ratios(ratios)
