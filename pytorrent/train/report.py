@@ -32,6 +32,24 @@ TITLES = {
     "mlm": "RoBERTa-style masked LM",
 }
 
+_LSTM_ONLY = {"embedding", "hidden", "dropout", "l2"}
+_TRANSFORMER_ONLY = {
+    "layers",
+    "heads",
+    "width",
+    "weight_decay",
+    "warmup_steps",
+    "gradient_checkpointing",
+    "scale_attn_by_inverse_layer_idx",
+    "reorder_and_upcast_attn",
+}
+#: Settings a model ignores, left out of its card (config.json still has them all).
+NOT_USED_BY = {
+    "lstm": _TRANSFORMER_ONLY | {"mlm_probability"},
+    "gpt2": _LSTM_ONLY | {"mlm_probability"},
+    "mlm": _LSTM_ONLY | {"scale_attn_by_inverse_layer_idx", "reorder_and_upcast_attn"},
+}
+
 
 def plot_losses(run: Path, metrics: list[dict[str, Any]], title: str) -> Path:
     import matplotlib
@@ -67,6 +85,7 @@ def write_card(
 ) -> Path:
     settings = config["settings"]
     kind = settings["model"]
+    hidden = NOT_USED_BY[kind]
     metric = "val bpc" if kind == "lstm" else "val perplexity"
     best = min(metrics, key=lambda entry: entry["val_loss"])
     lines = [
@@ -83,7 +102,7 @@ def write_card(
         "",
         "| setting | value |",
         "|---|---|",
-        *(f"| {name} | {value} |" for name, value in settings.items()),
+        *(f"| {name} | {value} |" for name, value in settings.items() if name not in hidden),
         "",
         "## Results",
         "",

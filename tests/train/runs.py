@@ -15,7 +15,8 @@ LOSS_FIELDS = ("step", "epoch", "train_loss", "val_loss", "val_bpc", "val_perple
 
 
 def tiny(model: str, **overrides: Any) -> Settings:
-    return make_settings(model, "tiny", {"max_steps": 12, "eval_every": 4, **overrides})
+    chosen = {"max_steps": 8, "eval_every": 4, "eval_batches": 4, **overrides}
+    return make_settings(model, "tiny", chosen)
 
 
 def losses(result: RunResult) -> list[dict[str, Any]]:

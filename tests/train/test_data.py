@@ -70,3 +70,12 @@ def test_missing_extra_names_the_install_line() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stdout.strip().endswith(INSTALL) and done.stdout.count("\n") == 1
+
+
+def test_ascii_fast_path_equals_the_per_character_lookup() -> None:
+    text = "".join(chr(code) for code in range(128)) * 3 + "def f():\r\n\treturn 1\x0b\x0c"
+    vocab = CharVocab()
+    ids = vocab.encode(text)
+    assert ids == [vocab.index.get(char, 0) for char in text]
+    assert vocab.unknown == ids.count(0) == 3 * (128 - 97) + 3
+    assert vocab.encode(text + "é") == [*ids, 0] and vocab.unknown == 2 * ids.count(0) + 1
