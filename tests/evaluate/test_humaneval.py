@@ -81,3 +81,15 @@ def test_tiny_gpt2_end_to_end(
     assert [json.loads(line)["n"] for line in lines] == [2, 2]
     sample = json.loads(lines[0])["samples"][0]
     assert not any(stop in sample["completion"] for stop in HUMANEVAL_STOPS)
+
+
+def test_without_the_train_extra_exit_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pytorrent.train
+
+    monkeypatch.setattr(pytorrent.train, "_NEEDED", ("pytorrent_no_such_library",))
+    (tmp_path / "config.json").write_text('{"model_type": "gpt2"}')
+    argv = ["eval", "humaneval", str(tmp_path), "--allow-code-execution", "--limit", "1"]
+    assert main([*argv, "--out", str(tmp_path / "out")]) == 2
+    assert "pip install 'pytorrent[train]'" in capsys.readouterr().err

@@ -7,6 +7,8 @@ capped at 100 children + 100 grandchildren so a failing test cannot take the mac
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -128,3 +130,35 @@ def test_output_is_capped_and_environment_scrubbed(monkeypatch: pytest.MonkeyPat
     assert outcome.ok
     assert len(outcome.output) == 1000
     assert "SECRET_TOKEN" not in outcome.output and "HOME" in outcome.output
+
+
+def _processes_with_argument(argument: bytes) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if argument in (entry / "cmdline").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_escapee_with_an_empty_environment_dies_with_the_pid_namespace() -> None:
+    # setsid + exec with no environment evades both the group kill and the marker sweep;
+    # only the PID namespace catches it (without one it would survive: see docs/evaluation.md).
+    argument = b"37.25"
+    source = (
+        "import posix, time\n"
+        "if posix.fork() == 0:\n"
+        "    posix.setsid()\n"
+        f"    posix.execve('/bin/sleep', ['sleep', {argument.decode()!r}], {{}})\n"
+        "time.sleep(0.5)\n"
+    )
+    outcome = run_program(source, FAST)
+    if "processes" not in outcome.confinement:
+        pytest.skip("no PID namespace here")
+    survivors = _processes_with_argument(argument)
+    for pid in survivors:  # never leave one behind, even when failing
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
