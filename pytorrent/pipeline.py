@@ -6,7 +6,9 @@ so a failed or interrupted build never leaves a half-written corpus under the fi
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -21,7 +23,7 @@ from pytorrent import __version__
 from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
-from pytorrent.errors import OutputError, SourceError
+from pytorrent.errors import ExecutorError, OutputError, SourceError
 from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.extract import EXTRACTOR_VERSION
@@ -138,6 +140,7 @@ def build(
     Per-package results are cached in the work folder (`config.work`, default beside the
     output), so an interrupted build re-run with the same settings resumes where it was.
     """
+    refuse_worker_reimport()
     started = time.monotonic()
     drops = Drops()
     notes: list[str] = []
@@ -165,6 +168,7 @@ def build(
             extract_started = time.monotonic()
             results = _extract_all(config, handles, executor, work, progress, run)
             run.extract_seconds = time.monotonic() - extract_started
+            refuse_all_failed(results)
             manifest = _write_output(config, results, drops, staging, progress, notes)
             unmark(staging)
             replace_folder(staging, out)
@@ -174,6 +178,37 @@ def build(
     if config.work is None and not config.keep_work:
         work.remove()
     return BuildReport(out, manifest, time.monotonic() - started, notes, run)
+
+
+GUARD_HINT = 'call build() under `if __name__ == "__main__":` in a script'
+
+
+def refuse_worker_reimport() -> None:
+    """A spawned worker re-imports the user's script as `__mp_main__`; an unguarded build() call
+    there would start a build inside every worker. Stop it with the fix in one line."""
+    main = sys.modules.get("__main__")
+    if multiprocessing.parent_process() is not None and getattr(main, "__name__", "") == (
+        "__mp_main__"
+    ):
+        raise ExecutorError(
+            f"build() ran while a worker process imported your script: {GUARD_HINT}"
+        )
+
+
+def refuse_all_failed(results: Sequence[PackageResult]) -> None:
+    """A build where no package produced a result is a failure, not an empty corpus."""
+    if not results or any(result.metadata is not None for result in results):
+        return
+    reasons: Counter[str] = Counter()
+    for result in results:
+        reasons.update(reason for (_, reason) in result.drops.counts)
+    summary = ", ".join(f"{reason} x{n}" for reason, n in sorted(reasons.items()))
+    hint = (
+        f"; if you run pytorrent from a script, {GUARD_HINT}"
+        if "failed_worker_crash" in (reasons)
+        else ""
+    )
+    raise ExecutorError(f"every one of the {len(results)} packages failed ({summary}){hint}")
 
 
 def _check_folders(config: BuildConfig) -> tuple[Path, Path]:
