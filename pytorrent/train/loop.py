@@ -230,11 +230,12 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
             run / CHECKPOINT, accelerator.unwrap_model(model), optimizer, scheduler, progress
         )
 
-    if not resume:
-        first = itertools.islice(task.train_batches(0), settings.grad_accum)
-        record(0, 0, evaluate(model, task, first, settings, accelerator))
-    meter = Meter(settings.model, task.unit_name, progress.step, total)
     batches = stream(task, progress)
+    if not resume:  # step 0: the loss of the first step's batches, which then train
+        head = [next(batches) for _ in range(settings.grad_accum)]
+        record(0, 0, evaluate(model, task, (item[2] for item in head), settings, accelerator))
+        batches = itertools.chain(head, batches)
+    meter = Meter(settings.model, task.unit_name, progress.step, total)
     loss_sum, loss_count = torch.zeros((), device=accelerator.device), 0
     while progress.step < total:
         units = 0
