@@ -95,7 +95,11 @@ class PairRecord(_Model):
     docstring_tokens: list[str]
     sha: str = Field(description="commit sha for git sources, else the archive's or file's sha256")
     partition: Split
-    url: str = Field(description="purl of the package release with the file as subpath")
+    url: str = Field(
+        description="where the unit's lines are, unique per record: the forge blob URL at the "
+        "commit with #L<start>-L<end> (git sources with a forge remote), else "
+        "PURL#PATH:L<start>-L<end>"
+    )
     # pytorrent provenance and extras
     id: str = Field(description="stable record id (blake2b of package, version, path, span, name)")
     kind: UnitKind

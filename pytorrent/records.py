@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from pytorrent.extract.tokens import docstring_tokens
 from pytorrent.extract.units import Unit
@@ -27,11 +28,21 @@ def last_commit(blame: Blame, start_line: int, end_line: int) -> CommitInfo | No
     return max(commits, key=lambda c: (c.date, c.sha)) if commits else None
 
 
+def unit_url(purl: str, path: str, start: int, end: int, blob_url: str | None = None) -> str:
+    """Where a unit's lines are, one URL per record (docs/usage.md, "Record URLs"): the forge
+    blob URL with its line anchor when `blob_url` (a git source's template) is given, else
+    `PURL#PATH:L<start>-L<end>` with the path percent-encoded as a purl subpath."""
+    if blob_url is not None:
+        return blob_url.format(path=quote(path, safe="/"), start=start, end=end)
+    return f"{purl}#{quote(path, safe='/')}:L{start}-L{end}"
+
+
 def unit_record(
     unit: Unit,
     meta: PackageMetadata,
     file_sha256: str,
     commit: CommitInfo | None = None,
+    blob_url: str | None = None,
 ) -> dict[str, object]:
     """A `pairs/` record without `partition` (the split assigns it later)."""
     record: dict[str, object] = {
@@ -46,7 +57,7 @@ def unit_record(
         "docstring_tokens": docstring_tokens(unit.docstring),
         "sha": commit.sha if commit else (meta.archive_sha256 or file_sha256),
         "partition": "",
-        "url": f"{meta.purl}#{unit.path}",
+        "url": unit_url(meta.purl, unit.path, unit.start_line, unit.end_line, blob_url),
         "id": record_id(
             meta.name,
             meta.version,

@@ -26,8 +26,9 @@ from pytorrent.write.atomic import atomic_file
 if TYPE_CHECKING:
     from pytorrent.tasks import TaskSettings
 
-#: Bumped when the layout of cache entries changes.
-CACHE_FORMAT = "1"
+#: Bumped when the layout of cache entries or the shape of their records changes (2: `url`
+#: carries the line span).
+CACHE_FORMAT = "2"
 
 
 def settings_identity(settings: TaskSettings) -> bytes:

@@ -164,7 +164,7 @@ def _process(
         blame = content.blame(raw.path) if content.blame is not None else None
         for unit in units:
             commit = last_commit(blame, unit.start_line, unit.end_line) if blame else None
-            records.append(unit_record(unit, meta, file_sha256, commit))
+            records.append(unit_record(unit, meta, file_sha256, commit, content.blob_url))
     records.sort(key=_record_sort_key)
     trivial = is_trivial_package(records)
     filtered = filters(records, heads)

@@ -56,6 +56,9 @@ class PackageContent:
     metadata: PackageMetadata
     files: Iterator[RawFile]
     blame: Callable[[str], Blame | None] | None = field(default=None)
+    #: `str.format(path=, start=, end=)` template of a line span's forge URL (git sources
+    #: with a forge remote; pytorrent.sources.forge), else None: records use the purl scheme
+    blob_url: str | None = None
 
 
 class PackageHandle(ABC):

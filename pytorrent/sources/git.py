@@ -31,6 +31,7 @@ from pytorrent.sources.base import (
     ReadLimits,
     Source,
 )
+from pytorrent.sources.forge import checkout_blob_url
 from pytorrent.sources.gitexec import (
     GIT_TIMEOUT_S,
     GitError,
@@ -238,6 +239,8 @@ class GitPackage(PackageHandle):
     path: str
     commit: str
     commit_date: str | None = None
+    #: forge URL template of the package folder at `commit` (pytorrent.sources.forge)
+    blob_url: str | None = None
 
     @property
     def label(self) -> str:
@@ -245,7 +248,7 @@ class GitPackage(PackageHandle):
 
     @property
     def revision(self) -> str | None:
-        return self.commit
+        return f"{self.commit} {self.blob_url}" if self.blob_url else self.commit
 
     def read(self, limits: ReadLimits, drops: Drops) -> PackageContent:
         metadata = self.peek_metadata(limits)
@@ -260,7 +263,10 @@ class GitPackage(PackageHandle):
             )
         files = self._files(limits, drops)
         return PackageContent(
-            metadata=metadata, files=files, blame=GitBlame(self.path, self.commit)
+            metadata=metadata,
+            files=files,
+            blame=GitBlame(self.path, self.commit),
+            blob_url=self.blob_url,
         )
 
     def peek_metadata(self, limits: ReadLimits) -> PackageMetadata | None:
@@ -323,6 +329,7 @@ class GitSource(Source):
             path=self.path,
             commit=sha,
             commit_date=date,
+            blob_url=checkout_blob_url(self.path, sha),
         )
         metadata = handle.peek_metadata(self.limits)
         if metadata is not None and metadata.name:
