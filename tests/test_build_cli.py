@@ -45,7 +45,7 @@ def test_layout(built: tuple[Path, Path]) -> None:
     assert list((out / "pairs").glob("train-00000-of-00001.parquet"))
     for n in range(6):
         assert list((out / f"acs{n}").glob("*.parquet")), n
-        assert list((out / "csn" / f"acs{n}").glob("*.jsonl.gz")), n
+        assert list((out / "csn" / f"acs{n}").glob("python/final/jsonl/*/*.jsonl.gz")), n
     assert not [p for p in out.rglob("*") if p.name.startswith(".")]
 
 
@@ -192,7 +192,7 @@ def test_dedup_command_rededups_an_existing_output_in_place(tmp_path: Path) -> N
                 load_dataset(str(out), "pairs", split=split, cache_dir=str(tmp_path / "c"))
             )
     assert total == after["counts"]["units"]
-    assert list((out / "csn" / "acs4").glob("*.jsonl.gz"))
+    assert list((out / "csn" / "acs4").glob("python/final/jsonl/*/*.jsonl.gz"))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

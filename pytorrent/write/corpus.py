@@ -15,6 +15,7 @@ from pytorrent.models import FileDigest, Split
 from pytorrent.records import acs_row
 from pytorrent.split import SPLITS
 from pytorrent.write.atomic import sha256_file
+from pytorrent.write.csn import CsnExport
 from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards
 
 
@@ -40,18 +41,15 @@ def write_shards(
     jsonl: bool,
     on_record: Callable[[int], None] | None = None,
 ) -> WrittenShards:
-    """Write (split, record) pairs, in order, as pairs + one view per scenario (+ csn/)."""
+    """Write (split, record) pairs, in order, as pairs + one view per scenario (+ csn/, the
+    CodeSearchNet export: pytorrent.write.csn)."""
     pairs = {s: ParquetShards(folder / "pairs", s, shard_records) for s in SPLITS}
     views = {
         (n, s): ParquetShards(folder / f"acs{n}", s, shard_records, ACS_SCHEMA)
         for n in scenarios
         for s in SPLITS
     }
-    exports = {
-        (n, s): JsonlGzShards(folder / "csn" / f"acs{n}", s, shard_records)
-        for n in (scenarios if jsonl else ())
-        for s in SPLITS
-    }
+    export = CsnExport(folder / "csn", list(scenarios), shard_records) if jsonl else None
     written = WrittenShards()
     for count, (split, record) in enumerate(rows, start=1):
         written.kinds[str(record["kind"])] += 1
@@ -61,8 +59,8 @@ def write_shards(
             row = acs_row(record, n)
             if row is not None:
                 views[(n, split)].write(row)
-                if exports:
-                    exports[(n, split)].write(row)
+                if export is not None:
+                    export.write(n, split, row)
         if on_record:
             on_record(count)
     written.split_counts["pairs"] = {}
@@ -72,8 +70,8 @@ def write_shards(
     for (n, split), view in views.items():
         written.split_counts.setdefault(f"acs{n}", {})[split] = view.count
         _finish(view, folder, written)
-    for export in exports.values():
-        _finish(export, folder, written)
+    for csn_shards in export.writers() if export is not None else ():
+        _finish(csn_shards, folder, written)
     return written
 
 

@@ -2,7 +2,8 @@
 
 Every config of the output folder is parquet because `datasets` picks one builder for a
 whole repository (huggingface/datasets#6447): a jsonl config beside a parquet one fails to
-load. CodeSearchNet-style jsonl.gz views are written beside them under `csn/` on request.
+load. CodeSearchNet-style jsonl.gz views are written beside them under `csn/` on request
+(pytorrent.write.csn).
 
 Shards hold a fixed number of records so output depends only on the records, never on
 timing or worker count. Files are written under temporary names and get their final
@@ -143,10 +144,13 @@ class _ShardedWriter:
         total = len(self.paths)
         final: dict[Path, int] = {}
         for index, (path, records) in enumerate(zip(self.paths, self.shard_counts, strict=True)):
-            target = self.folder / f"{self.split}-{index:05d}-of-{total:05d}{self.suffix}"
+            target = self.folder / self.final_name(index, total)
             path.replace(target)
             final[target] = records
         return final
+
+    def final_name(self, index: int, total: int) -> str:
+        return f"{self.split}-{index:05d}-of-{total:05d}{self.suffix}"
 
     def _open(self, path: Path) -> None:
         raise NotImplementedError
@@ -198,8 +202,26 @@ class ParquetShards(_ShardedWriter):
             self._writer = None
 
 
+#: Line breaks for `str.splitlines()` (CodeSearchNet's dpu_utils reader) that JSON may leave
+#: raw inside strings; escaped, so every reader sees one record per line. (JSON already
+#: escapes the other ones, all below U+0020.) Their UTF-8 bytes occur nowhere else.
+_LINE_BREAKS = (
+    (b"\xe2\x80\xa8", b"\\u2028"),
+    (b"\xe2\x80\xa9", b"\\u2029"),
+    (b"\xc2\x85", b"\\u0085"),
+)
+
+
+def jsonl_line(row: dict[str, Any]) -> bytes:
+    """One UTF-8 JSON line that every line splitter reads as one line."""
+    line = orjson.dumps(row)
+    for raw, escaped in _LINE_BREAKS:
+        line = line.replace(raw, escaped)
+    return line + b"\n"
+
+
 class JsonlGzShards(_ShardedWriter):
-    """`csn/acs{N}/{split}-NNNNN-of-NNNNN.jsonl.gz`: one JSON object a line, no gzip mtime."""
+    """`{split}-NNNNN-of-NNNNN.jsonl.gz`: one JSON object a line, no gzip mtime."""
 
     suffix = ".jsonl.gz"
 
@@ -214,7 +236,7 @@ class JsonlGzShards(_ShardedWriter):
 
     def _write(self, row: dict[str, Any]) -> None:
         assert self._gzip is not None
-        self._gzip.write(orjson.dumps(row) + b"\n")
+        self._gzip.write(jsonl_line(row))
 
     def _close(self) -> None:
         if self._gzip is not None:
@@ -230,7 +252,7 @@ def write_jsonl_gz(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     tmp = path.with_name(f".{path.name}.partial")
     with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
         for row in rows:
-            gz.write(orjson.dumps(row) + b"\n")
+            gz.write(jsonl_line(row))
             count += 1
     tmp.replace(path)
     return count
