@@ -180,19 +180,20 @@ def build(
     return BuildReport(out, manifest, time.monotonic() - started, notes, run)
 
 
-GUARD_HINT = 'call build() under `if __name__ == "__main__":` in a script'
+GUARD_HINT = 'put the build() call under `if __name__ == "__main__":`'
 
 
 def refuse_worker_reimport() -> None:
-    """A spawned worker re-imports the user's script as `__mp_main__`; an unguarded build() call
-    there would start a build inside every worker. Stop it with the fix in one line."""
-    main = sys.modules.get("__main__")
-    if multiprocessing.parent_process() is not None and getattr(main, "__name__", "") == (
-        "__mp_main__"
-    ):
-        raise ExecutorError(
-            f"build() ran while a worker process imported your script: {GUARD_HINT}"
+    """A spawned worker re-imports the user's script as `__mp_main__` while it is being set up
+    (multiprocessing marks that phase `_inheriting`); an unguarded build() call there would
+    start a build inside every worker. Stop it with the fix in one line."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        # Raising would print a traceback per worker; the driver reports the failure once.
+        print(
+            f"pytorrent: a worker imported your script and reached build(): {GUARD_HINT}",
+            file=sys.stderr,
         )
+        raise SystemExit(1)
 
 
 def refuse_all_failed(results: Sequence[PackageResult]) -> None:
