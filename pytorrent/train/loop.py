@@ -213,9 +213,11 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
     started = time.monotonic() - progress.seconds
 
     def record(step: int, epoch: int, train_loss: float) -> None:
+        evaluating = time.monotonic()
         val_loss = evaluate(model, task, task.val_batches(), settings, accelerator)
         entry = metric_entry(step, epoch, train_loss, val_loss, task, scheduler.get_last_lr()[0])
         entry["elapsed_s"] = round(time.monotonic() - started, 3)
+        entry["eval_s"] = round(time.monotonic() - evaluating, 3)
         append_metrics(run, entry)
         print(
             f"train {settings.model}: " + ", ".join(f"{k} {v:.6g}" for k, v in entry.items()),
