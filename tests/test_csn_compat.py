@@ -242,3 +242,11 @@ def test_an_empty_split_still_gets_its_folder(built: tuple[Path, str], tmp_path:
     assert len(splits["train"]) == sum(
         1 for r in parquet_rows(out, "acs0") if r["kind"] == "function"
     )
+
+
+def test_the_card_states_encoding_split_names_and_layout(built: tuple[Path, str]) -> None:
+    out, _ = built
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "Every text file is UTF-8" in card and 'encoding="utf-8"' in card
+    assert "python/final/jsonl/{train,valid,test}/python_{split}_{k}.jsonl.gz" in card
+    assert "`csn/comments/acs{N}/`" in card and "PATH#L10-L24" in card

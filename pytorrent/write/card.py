@@ -10,10 +10,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-import pyarrow as pa
 import yaml
 
-from pytorrent.models import PairRecord, UnitMetrics
 from pytorrent.split import SPLITS
 from pytorrent.stats.collect import read_packages
 from pytorrent.stats.manifest import read_manifest
@@ -26,8 +24,8 @@ from pytorrent.stats.report import (
     tokenizer_table,
 )
 from pytorrent.stats.write import load_stats, load_tokenizer_stats, write_text
+from pytorrent.write.card_files import fields_section, files_section
 from pytorrent.write.public import md_cell
-from pytorrent.write.shards import PAIR_SCHEMA
 
 CITATION = """@article{bahrami2021pytorrent,
   title   = {PyTorrent: A Python Library Corpus for Large-scale Language Models},
@@ -166,7 +164,8 @@ def render_card(
         lines += _stats_section(stats)
     if tokenizer is not None:
         lines += _tokenizer_section(tokenizer)
-    lines += _fields_section()
+    lines += fields_section()
+    lines += files_section(config)
     lines += _loading_section(scenarios)
     lines += _license_section(licenses, license_id)
     lines += ["## Citation", "", "```bibtex", CITATION, "```", ""]
@@ -187,7 +186,7 @@ def _intro(
         f"Built by pytorrent {version} from {', '.join(f'`{i}`' for i in inputs)}: "
         f"{counts.get('packages', 0):,} packages, {counts.get('files', 0):,} Python files, "
         f"{total:,} units (functions with their docstrings and developer comments with the code "
-        "under them) in CodeSearchNet's schema, split by package into train/valid/test.",
+        f"under them) in CodeSearchNet's schema, split by package into {'/'.join(SPLITS)}.",
         "",
         "## Configurations and splits",
         "",
@@ -242,21 +241,6 @@ def _built_section(
         for reason, n in reasons.items():
             lines.append(f"| {md_cell(stage)} | {md_cell(reason)} | {n:,} |")
     return [*lines, ""]
-
-
-def _fields_section() -> list[str]:
-    return [
-        "## Fields of `pairs`",
-        "",
-        "CodeSearchNet's fields first, then provenance; `schemas/pair.json` of pytorrent is the "
-        "JSON Schema. Each `acs{N}` config has CodeSearchNet's fields plus `id`, `kind`, `acs` "
-        "and `x_fallback`, with `docstring`/`code` holding the scenario's X and Y.",
-        "",
-        *field_table(),
-        "",
-        "Package metadata is in `packages/packages.jsonl.gz`, joinable on `repo` = `name`.",
-        "",
-    ]
 
 
 def _loading_section(scenarios: Sequence[int]) -> list[str]:
@@ -314,7 +298,7 @@ def _ratios(config: Mapping[str, object]) -> str:
     ratios = config.get("ratios")
     if isinstance(ratios, Sequence) and not isinstance(ratios, str) and len(ratios) == 3:
         parts = "/".join(f"{float(r) * 100:g}" for r in ratios)
-        return f"{parts} train/valid/test "
+        return f"{parts} {'/'.join(SPLITS)} "
     return ""
 
 
@@ -369,49 +353,6 @@ def _tokenizer_section(tokenizer: TokenizerStats) -> list[str]:
         "```",
         "",
     ]
-
-
-_FIELD_NOTES = {
-    "language": "always `python`",
-    "docstring_tokens": "CodeSearchNet's docstring tokenizer applied to `docstring`",
-    "partition": "split: train, valid or test",
-    "kind": "`function` or `comment` unit",
-    "has_doctest": "the docstring has `>>>` examples",
-    "docstring_style": "google, numpy, rest, epytext, plain or none",
-    "commit_sha": "sha of the commit of `commit_message`",
-    "commit_date": "date of that commit",
-    "package_version": "version of the package release",
-    "license": "SPDX expression of the package's declared license; null when unknown",
-    "category": "script category: core, test, init or other (PyTorrent Table 4)",
-    "file_sha256": "sha256 of the file's bytes",
-    "decorators": "decorator expressions, without `@`",
-    "is_async": "`async def`",
-    "metrics": "radon metrics (function units only)",
-}
-
-
-def _arrow_type(field: pa.Field) -> str:
-    if pa.types.is_list(field.type):
-        return f"list[{field.type.value_type}]"
-    if pa.types.is_struct(field.type):
-        return "struct"
-    return str(field.type)
-
-
-def field_table() -> list[str]:
-    """Every column of `pairs` with its type and meaning, generated from the record model and
-    the parquet schema so it cannot drift from them."""
-    lines = ["| field | type | meaning |", "|---|---|---|"]
-    for field in PAIR_SCHEMA:
-        info = PairRecord.model_fields.get(field.name)
-        text = (info.description if info else None) or _FIELD_NOTES.get(field.name, "")
-        lines.append(f"| `{field.name}` | {_arrow_type(field)} | {md_cell(text)} |")
-        if pa.types.is_struct(field.type):
-            for sub in field.type:
-                sub_info = UnitMetrics.model_fields.get(sub.name)
-                sub_text = (sub_info.description if sub_info else None) or ""
-                lines.append(f"| `{field.name}.{sub.name}` | {sub.type} | {md_cell(sub_text)} |")
-    return lines
 
 
 def card_for_output(out: Path) -> str:
