@@ -3,7 +3,8 @@
 Run as `python -I confine.py SETTINGS_JSON PROGRAM` by `pytorrent.evaluate.sandbox`; it
 imports only the standard library. In order: where the OS allows (Linux, root), new network,
 mount and PID namespaces with every mount read-only except the sample's folder (so no network,
-no writes elsewhere, no signals to processes outside); then resource limits (address space,
+no writes elsewhere, no signals to processes outside), or without a PID namespace a
+subreaper parent that kills every descendant at the end; then resource limits (address space,
 CPU seconds, file size, processes, no core dumps); stdin closed; dangerous functions replaced
 by ones that raise; then the program runs as `__main__`. What was achieved is written to
 `confinement.json` in the folder first. The parent's timeout, process-group kill and marker
@@ -19,6 +20,8 @@ import os
 import resource
 import signal
 import sys
+import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -28,6 +31,8 @@ CLONE_NEWNET = 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+NAMESPACE_INIT_FILE = "namespace-init.pid"
 _KEPT_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC}
 
 #: Module attributes a generated program has no business calling; each raises when called.
@@ -96,13 +101,69 @@ def isolate(folder: str) -> list[str]:
     if private and libc.unshare(CLONE_NEWPID) == 0:
         child = os.fork()
         if child:  # stays outside as the waiting parent; the child is PID 1 inside
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            _exit_like(os.waitpid(child, 0)[1])
+            # The sandbox waits for PID 1 to be gone: then every process inside is too.
+            Path(folder, NAMESPACE_INIT_FILE).write_text(str(child))
+            _exit_like(os.waitpid(child, 0)[1])  # SIGTERM ends us, PDEATHSIG then the child
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
         flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
         if libc.mount(b"proc", b"/proc", b"proc", flags, None) == 0:
             achieved.append("processes")
     return achieved
+
+
+def _children() -> list[int]:
+    """PIDs whose parent is this process (orphans of a subreaper land here)."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == me:
+                found.append(int(entry.name))
+    return found
+
+
+def _kill_descendants() -> None:
+    """SIGKILL and reap every descendant: each killed one's children reparent to us."""
+    for _ in range(1000):
+        for pid in _children():
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            return
+        time.sleep(0.002)
+
+
+def reap_as_subreaper() -> bool:
+    """Without a PID namespace: fork the program off and stay as its subreaper, so that even a
+    descendant that left the group with a cleared environment is reparented to us and killed
+    when the program ends or on SIGTERM (the parent's timeout). True in the program's process.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1) != 0:
+        return False
+    child = os.fork()
+    if child == 0:
+        return True
+
+    def on_term(signum: int, frame: object) -> None:
+        _kill_descendants()
+        os._exit(128 + signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_term)
+    status = os.waitpid(child, 0)[1]
+    _kill_descendants()
+    _exit_like(status)
 
 
 def set_limits(settings: dict[str, int]) -> None:
@@ -145,6 +206,8 @@ def main(argv: list[str]) -> None:
     program = Path(argv[2])
     folder = str(program.parent)
     achieved = isolate(folder) if settings["isolate"] else []
+    if "processes" not in achieved and reap_as_subreaper():
+        achieved.append("subreaper")
     os.chdir(folder)  # re-enter through the writable bind mount, not the old read-only one
     (program.parent / "confinement.json").write_text(json.dumps(achieved))
     set_limits(settings)

@@ -5,7 +5,7 @@ environment carrying a unique marker, no stdin, output capped by size, and a new
 its whole process group can be killed. After it exits or passes its wall timeout, the group is
 SIGKILLed and every process whose environment still carries the marker (found via /proc, e.g.
 one that left the group with setsid) is killed too, until none is left. `confine.py` adds the
-in-process confinement (namespaces, resource limits, blocked calls).
+in-process confinement (namespaces or else a subreaper, resource limits, blocked calls).
 
 This stops accidents and sloppy hostility, not a determined attacker: run untrusted models'
 code inside a container or VM as well.
@@ -28,9 +28,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytorrent.evaluate.confine import NAMESPACE_INIT_FILE
+
 MARKER_VARIABLE = "PYTORRENT_SANDBOX"
 CONFINE = Path(__file__).with_name("confine.py")
 _KILL_ROUNDS = 200
+_REAPER_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,27 @@ def kill_everything(group: int, marker: str) -> None:
         time.sleep(0.005)
 
 
+def _alive(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] not in ("Z", "X")
+
+
+def wait_for_namespace(folder: Path, seconds: float = 5.0) -> None:
+    """Wait until the sample's PID namespace init has died: the kernel kills everything else
+    inside first, so an escapee that no sweep can see is gone once this returns."""
+    try:
+        pid = int((folder / NAMESPACE_INIT_FILE).read_text())
+    except (OSError, ValueError):
+        return
+    deadline = time.monotonic() + seconds
+    while _alive(pid) and time.monotonic() < deadline:  # the marker sweep killed it already
+        time.sleep(0.005)
+
+
 def _environment(folder: str, marker: str) -> dict[str, str]:
     return {
         "PATH": "/usr/bin:/bin",
@@ -149,9 +173,13 @@ def run_program(source: str, limits: Limits | None = None) -> Outcome:
             process.wait(timeout=limits.timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
+            process.terminate()  # the child's reaper kills its descendants, then exits
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=_REAPER_GRACE_S)
         finally:
             kill_everything(process.pid, marker)
             process.wait()
+            wait_for_namespace(folder)
         seconds = time.monotonic() - started
         achieved: tuple[str, ...] = ()
         with suppress(OSError, ValueError):

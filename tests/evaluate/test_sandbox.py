@@ -144,20 +144,24 @@ def _processes_with_argument(argument: bytes) -> list[int]:
     return found
 
 
-def test_escapee_with_an_empty_environment_dies_with_the_pid_namespace() -> None:
+@pytest.mark.parametrize("isolate", [True, False])
+@pytest.mark.parametrize("ending", ["exit", "timeout"])
+def test_escapee_with_an_empty_environment_is_killed(isolate: bool, ending: str) -> None:
     # setsid + exec with no environment evades both the group kill and the marker sweep;
-    # only the PID namespace catches it (without one it would survive: see docs/evaluation.md).
-    argument = b"37.25"
+    # the PID namespace, or without one the subreaper, must catch it.
+    argument = f"37.{int(isolate)}{len(ending)}".encode()
+    wait = "0.5" if ending == "exit" else "60"
     source = (
         "import posix, time\n"
         "if posix.fork() == 0:\n"
         "    posix.setsid()\n"
         f"    posix.execve('/bin/sleep', ['sleep', {argument.decode()!r}], {{}})\n"
-        "time.sleep(0.5)\n"
+        f"time.sleep({wait})\n"
     )
-    outcome = run_program(source, FAST)
-    if "processes" not in outcome.confinement:
-        pytest.skip("no PID namespace here")
+    outcome = run_program(source, Limits(timeout_s=2.0, isolate=isolate))
+    assert outcome.timed_out == (ending == "timeout")
+    if not {"processes", "subreaper"} & set(outcome.confinement):
+        pytest.skip("neither a PID namespace nor a subreaper here")
     survivors = _processes_with_argument(argument)
     for pid in survivors:  # never leave one behind, even when failing
         os.kill(pid, signal.SIGKILL)
