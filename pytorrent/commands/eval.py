@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     score.add_argument(
         "--reference-field",
         default="reference",
-        help="field read from a .jsonl references file (default: reference)",
+        help="field read from a .jsonl references file (default: reference; CodeXGLUE's "
+        "answers.json: code)",
     )
     score.add_argument(
         "--prompt-field",
@@ -138,7 +139,7 @@ def _run_score(args: argparse.Namespace) -> int:
     references = read_texts(args.references, args.reference_field)
     prompts = None
     if args.prompt_field is not None:
-        if args.predictions.suffix != ".jsonl":
+        if args.predictions.suffix not in (".jsonl", ".json"):
             raise ConfigError("--prompt-field needs a .jsonl predictions file")
         prompts = read_texts(args.predictions, args.prompt_field)
     model = bertscore_model(args)

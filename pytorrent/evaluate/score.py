@@ -21,6 +21,8 @@ from pytorrent.evaluate.bleu import text_to_code_bleu
 from pytorrent.evaluate.rouge import mean_rouge_l
 from pytorrent.evaluate.smoothed_bleu import code_to_text_bleu
 
+JSON_LINES = (".jsonl", ".json")
+
 #: How a prediction becomes the program that `syntax_ok` parses.
 ASSEMBLIES = ("prediction", "prompt+prediction")
 
@@ -32,14 +34,15 @@ class BertScoreModel:
 
 
 def read_texts(path: Path, field: str) -> list[str]:
-    """Examples of a file: `.jsonl` → `field` of each object; otherwise one example per line."""
+    """Examples of a file: `.jsonl`/`.json` (JSON lines, as CodeXGLUE's `answers.json`) →
+    `field` of each object; otherwise one example per line."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path} is not UTF-8 text") from None
-    if path.suffix != ".jsonl":
+    if path.suffix not in JSON_LINES:
         return text.removesuffix("\n").split("\n") if text else []
     values: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):

@@ -138,3 +138,18 @@ def test_bertscore_with_a_tiny_local_bert(
         == 2
     )
     assert "models must be local folders" in capsys.readouterr().err
+
+
+def test_codexglue_answers_json_with_the_code_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "answers.json").write_text('{"code": "a b c d", "nl": "x"}\n')
+    (tmp_path / "predictions.txt").write_text("a b c e\n")
+    files = (
+        "--predictions",
+        str(tmp_path / "predictions.txt"),
+        "--references",
+        str(tmp_path / "answers.json"),
+    )
+    result = _score(capsys, *files, "--reference-field", "code")
+    assert result["bleu"] == pytest.approx(100 * 0.2**0.25)
