@@ -29,6 +29,7 @@ from pytorrent.filters.license import parse_license_filter
 from pytorrent.pipeline import BuildReport, build
 from pytorrent.records import parse_scenarios
 from pytorrent.sources.resolve import FORMS
+from pytorrent.split import SPLITS
 
 HELP = "build a corpus from SOURCEs (default: the packages installed in this environment)"
 
@@ -255,7 +256,9 @@ def run(args: argparse.Namespace) -> int:
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
-        disable=args.quiet,
+        # Bars only on a terminal: elsewhere (logs, CI) one line per stage is what reads well,
+        # and an idle live display would print a blank line before an error.
+        disable=args.quiet or not console.is_terminal,
     ) as bar:
         tasks: dict[str, object] = {}
 
@@ -263,6 +266,8 @@ def run(args: argparse.Namespace) -> int:
             label = {"extract": "extracting packages", "write": "writing shards"}.get(stage, stage)
             if stage not in tasks:
                 tasks[stage] = bar.add_task(label, total=total, units=0)
+                if bar.disable and not args.quiet:
+                    console.print(f"{label}: {total:,}", soft_wrap=True)
             bar.update(tasks[stage], completed=done, total=total, units=units)  # type: ignore[arg-type]
 
         report = build(
@@ -277,10 +282,10 @@ def print_summary(report: BuildReport, console: Console) -> None:
     counts = manifest.counts
     table = Table(title=f"pytorrent build -> {report.out}", show_header=True)
     table.add_column("config")
-    for split in ("train", "valid", "test"):
+    for split in SPLITS:
         table.add_column(split, justify="right")
     for name, row in manifest.split_counts.items():
-        table.add_row(name, *(f"{row.get(s, 0):,}" for s in ("train", "valid", "test")))
+        table.add_row(name, *(f"{row.get(s, 0):,}" for s in SPLITS))
     console.print(table)
     console.print(
         f"{counts['packages']:,} packages, {counts['files']:,} files "

@@ -21,7 +21,7 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from pytorrent.drops import Drops
-from pytorrent.errors import SourceError
+from pytorrent.errors import ConfigError
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import (
     CommitInfo,
@@ -298,7 +298,7 @@ class GitSource(Source):
 
     def packages(self, drops: Drops) -> Iterator[PackageHandle]:
         if not Path(self.path).is_dir():
-            raise SourceError(f"source {self.spec!r}: no such folder")
+            raise ConfigError(f"source {self.spec!r}: no such folder")
         label = Path(self.path).resolve().name
         try:
             run_git(self.path, "rev-parse", "--verify", "HEAD")
@@ -306,7 +306,7 @@ class GitSource(Source):
             drops.add(STAGE, "git_timeout", label)
             return
         except GitError as exc:
-            raise SourceError(
+            raise ConfigError(
                 f"source {self.spec!r}: not a git working copy with a commit "
                 f"(give git: the folder of a repository that has a commit): {exc}"
             ) from None

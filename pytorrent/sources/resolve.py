@@ -14,6 +14,10 @@ FORMS = (
 )
 
 
+#: The `PREFIX:` of every SOURCE form, in the order the docs list them.
+PREFIXES = ("installed", "dir", "git", "pypi", "conda")
+
+
 def parse_source_spec(spec: str) -> Source:
     """Turn one SOURCE argument into a Source, or raise ConfigError naming the valid forms."""
     if spec == "installed":
@@ -38,6 +42,11 @@ def parse_source_spec(spec: str) -> Source:
 
         return remote_source(prefix, rest, spec)
     # A bare path (Windows drive letters contain ':' too).
+    if sep and len(prefix) > 1 and prefix.isalnum() and not Path(spec).exists():
+        raise ConfigError(
+            f"source {spec!r}: unknown source prefix {prefix + ':'!r} (known: {', '.join(PREFIXES)}"
+            "; a path that contains ':' must exist)"
+        )
     return _local_path_source(spec, spec)
 
 

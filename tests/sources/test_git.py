@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytorrent.drops import Drops
-from pytorrent.errors import SourceError
+from pytorrent.errors import ConfigError
 from pytorrent.sources import parse_source_spec
 from pytorrent.sources.base import CommitInfo, ReadLimits
 from pytorrent.sources.git import GitPackage, GitSource, parse_blame
@@ -150,13 +150,13 @@ def test_file_limits_apply_to_git_trees(repo: tuple[Repo, list[str]]) -> None:
     assert drops.by_stage() == {"source": {"file_too_large": 1}}
 
 
-def test_not_a_repository_is_a_source_error(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match="not a git working copy"):
+def test_not_a_repository_is_invalid_input(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not a git working copy"):
         list(GitSource(path=str(tmp_path), spec="git:x").packages(Drops()))
     empty = Repo(tmp_path / "empty")
-    with pytest.raises(SourceError, match="not a git working copy"):
+    with pytest.raises(ConfigError, match="not a git working copy"):
         list(GitSource(path=str(empty.path), spec="git:empty").packages(Drops()))
-    with pytest.raises(SourceError, match="no such folder"):
+    with pytest.raises(ConfigError, match="no such folder"):
         list(GitSource(path=str(tmp_path / "missing"), spec="git:m").packages(Drops()))
 
 
