@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytorrent.evaluate.bleu import corpus_bleu, text_to_code_bleu
 from pytorrent.evaluate.rouge import lcs_length, mean_rouge_l, rouge_l
@@ -96,3 +98,18 @@ def test_syntax_ok_alone_or_after_the_prompt() -> None:
     body = "    return 1\n"
     assert syntax_ok([body]) == 0.0
     assert syntax_ok([body], ["def f():\n"]) == 1.0
+
+
+def _lcs_by_recursion(first: tuple[str, ...], second: tuple[str, ...]) -> int:
+    if not first or not second:
+        return 0
+    if first[0] == second[0]:
+        return 1 + _lcs_by_recursion(first[1:], second[1:])
+    return max(_lcs_by_recursion(first[1:], second), _lcs_by_recursion(first, second[1:]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abc"), max_size=7), st.lists(st.sampled_from("abc"), max_size=7))
+def test_lcs_matches_the_recursive_definition(first: list[str], second: list[str]) -> None:
+    expected = _lcs_by_recursion(tuple(first), tuple(second))
+    assert lcs_length(first, second) == expected == lcs_length(second, first)
