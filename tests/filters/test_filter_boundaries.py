@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pytorrent.filters import FilterConfig, UnitFilters, is_trivial_package, package_size
+from pytorrent.filters.code_shape import LongLines, LowAlphanumeric, ShortCode
 from tests.dedup.records import extract
 
 
@@ -174,3 +175,57 @@ def test_a_nested_function_on_its_parents_last_line_is_counted_once() -> None:
     assert spans == [(1, 3), (3, 3)]  # inner starts on the line where outer ends
     size = package_size(records)
     assert (size.functions, size.sloc) == (1, 3)
+
+
+# -- the filter classes on their own: defaults, comments, missing fields ---------------------
+
+
+def test_the_filter_classes_default_to_the_documented_thresholds() -> None:
+    three, two = _function(_lines_function(3)), _function(_lines_function(2))
+    assert (ShortCode().drops(three), ShortCode().drops(two)) == (False, True)
+    (comment,) = [r for r in extract("# the default size\nSIZE = 3\n") if r["kind"] == "comment"]
+    assert not ShortCode().drops(comment)
+    at, over = _function(_long_line_function(1000)), _function(_long_line_function(1001))
+    assert (LongLines().drops(at), LongLines().drops(over)) == (False, True)
+    mean_at, mean_over = _function(_mean_function(5, 500)), _function(_mean_function(5, 501))
+    assert (LongLines().drops(mean_at), LongLines().drops(mean_over)) == (False, True)
+    four_long = _function(_mean_function(4, 600))
+    assert not LongLines().drops(four_long)
+    quarter, under = _function(_symbols_function(25)), _function(_symbols_function(26))
+    assert (LowAlphanumeric().drops(quarter), LowAlphanumeric().drops(under)) == (False, True)
+
+
+COMMENTED = """
+def f(value):
+    # first, the step
+    # (and why it is needed)
+    return value + 1
+"""
+
+
+def test_short_code_counts_code_lines_not_comment_lines() -> None:
+    record = _function(COMMENTED)
+    assert len(record["code"].splitlines()) == 4
+    assert len(record["code_without_comments"].splitlines()) == 2
+    assert ShortCode().drops(record)
+    assert not ShortCode(min_function_lines=2).drops(record)
+
+
+def test_short_code_reads_the_code_when_a_record_has_no_comment_free_view() -> None:
+    record = _function(COMMENTED)
+    del record["code_without_comments"]  # e.g. a record from another producer
+    assert not ShortCode(min_function_lines=4).drops(record)
+    assert ShortCode(min_function_lines=5).drops(record)
+
+
+def test_empty_code_is_neither_long_nor_symbol_soup() -> None:
+    record = {**_function(COMMENTED), "code": ""}
+    assert not LongLines().drops(record)
+    assert not LowAlphanumeric().drops(record)
+
+
+def test_a_comment_unit_without_any_code_is_short() -> None:
+    (comment,) = [r for r in extract("# the default size\nSIZE = 3\n") if r["kind"] == "comment"]
+    bare = {k: v for k, v in comment.items() if k not in ("code", "code_without_comments")}
+    assert ShortCode().drops(bare)
+    assert not ShortCode().drops(comment)

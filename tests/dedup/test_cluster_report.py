@@ -1,0 +1,170 @@
+"""The dedup report and result of a corpus whose structure is known unit by unit: exact group
+sizes, LSH components, verified and rejected candidates, examples (also past the pruning of
+many clusters), drop references, chunked read-back, and the Jaccard helper itself."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pytest
+
+from pytorrent.dedup import DedupConfig, DedupResult, clusters, compute_signatures, find_duplicates
+from pytorrent.dedup.clusters import Duplicate, jaccard
+from tests.dedup.records import synthetic
+
+# One-token shingles and a band per MinHash value: Jaccard is the token-set overlap, and
+# any pair sharing a token is (almost surely) a candidate.
+CONFIG = DedupConfig(shingle=1, num_perm=64, bands=64, rows=1, threshold=0.5)
+
+
+def _unit(record_id: str, tokens: list[str], repo: str, line: int) -> dict[str, Any]:
+    return synthetic(record_id, tokens, repo=repo, start_line=line)
+
+
+def _corpus() -> list[dict[str, Any]]:
+    ten = [f"x{i}" for i in range(10)]
+    other = [f"y{i}" for i in range(10)]
+    rejected = [f"q{i}" for i in range(10)]
+    return [
+        *(_unit(f"e1{r}", ten, r, 10) for r in "abc"),  # exact group of 3
+        *(_unit(f"e2{r}", other, r, 20) for r in "ab"),  # exact group of 2
+        _unit("single", [f"z{i}" for i in range(10)], "a", 30),
+        _unit("n1", ["t1"], "a", 40),  # one shingle only
+        _unit("n2", ["t1", "t2"], "b", 40),  # Jaccard 1/2 with n1: at the threshold
+        _unit("r1", rejected, "a", 50),
+        _unit("r2", [rejected[0], *(f"w{i}" for i in range(9))], "b", 50),  # Jaccard 1/19
+    ]
+
+
+def _dedup(records: list[dict[str, Any]], config: DedupConfig = CONFIG) -> DedupResult:
+    return find_duplicates([compute_signatures(records, config)], config)
+
+
+def test_the_report_of_a_known_corpus() -> None:
+    result = _dedup(_corpus())
+    assert result.duplicates == [
+        Duplicate("e1b", "exact_duplicate", "e1a", 1.0),
+        Duplicate("e1c", "exact_duplicate", "e1a", 1.0),
+        Duplicate("e2b", "exact_duplicate", "e2a", 1.0),
+        Duplicate("n2", "near_duplicate", "n1", 0.5),
+    ]
+    assert result.report.to_dict() == {
+        "units": 10,
+        "exact_groups": 2,
+        "exact_duplicates": 3,
+        "lsh_components": 2,
+        "lsh_units": 4,
+        "near_clusters": 1,
+        "near_duplicates": 1,
+        "verify_rejected": 1,
+        "exact_sizes": {"2": 1, "3": 1},
+        "near_sizes": {"2": 1},
+        "examples": [
+            {
+                "reason": "exact_duplicate",
+                "size": 3,
+                "keeper": "a:pkg/mod.py:10",
+                "members": ["b:pkg/mod.py:10", "c:pkg/mod.py:10"],
+                "min_similarity": 1.0,
+            },
+            {
+                "reason": "exact_duplicate",
+                "size": 2,
+                "keeper": "a:pkg/mod.py:20",
+                "members": ["b:pkg/mod.py:20"],
+                "min_similarity": 1.0,
+            },
+            {
+                "reason": "near_duplicate",
+                "size": 2,
+                "keeper": "a:pkg/mod.py:40",
+                "members": ["b:pkg/mod.py:40"],
+                "min_similarity": 0.5,
+            },
+        ],
+    }
+    assert result.drops.by_stage() == {"dedup": {"exact_duplicate": 3, "near_duplicate": 1}}
+    assert result.drops.examples_by_key() == {
+        "dedup/exact_duplicate": ["b:pkg/mod.py:10", "b:pkg/mod.py:20", "c:pkg/mod.py:10"],
+        "dedup/near_duplicate": ["b:pkg/mod.py:40"],
+    }
+
+
+def test_without_verification_a_candidate_pair_is_a_cluster_of_unknown_similarity() -> None:
+    config = DedupConfig(shingle=1, num_perm=64, bands=64, rows=1, verify=False)
+    result = _dedup(_corpus(), config)
+    near = [d for d in result.duplicates if d.reason == "near_duplicate"]
+    assert near == [
+        Duplicate("n2", "near_duplicate", "n1", None),
+        Duplicate("r2", "near_duplicate", "r1", None),
+    ]
+    report = result.report
+    assert (report.near_clusters, report.near_duplicates, report.verify_rejected) == (2, 2, 0)
+    assert {e.min_similarity for e in report.examples if e.reason == "near_duplicate"} == {None}
+
+
+def test_units_without_shingles_are_never_near_duplicates() -> None:
+    # With exact dedup off, two empty units would otherwise be a "near" pair of Jaccard 1.
+    config = DedupConfig(shingle=1, num_perm=64, bands=64, rows=1, exact=False)
+    result = _dedup([_unit("empty1", [], "a", 1), _unit("empty2", [], "b", 1)], config)
+    assert result.duplicates == [] and result.report.lsh_components == 0
+
+
+def test_an_exact_twin_of_a_near_duplicate_carries_its_similarity() -> None:
+    records = [
+        _unit("keep", ["t1", "t2", "t3"], "a", 1),
+        _unit("near", ["t1", "t2", "t4"], "b", 1),  # Jaccard 2/4 with keep
+        _unit("twin", ["t1", "t2", "t4"], "c", 1),  # exact copy of near
+    ]
+    assert _dedup(records).duplicates == [
+        Duplicate("near", "near_duplicate", "keep", 0.5),
+        Duplicate("twin", "near_duplicate", "keep", 0.5),
+    ]
+
+
+def _many_groups() -> list[dict[str, Any]]:
+    """70 exact groups: g33 of 4 units, g10 and g50 of 3, every other one of 2."""
+    sizes = {33: 4, 10: 3, 50: 3}
+    return [
+        _unit(f"g{g:02d}{copy}", [f"g{g}_{i}" for i in range(6)], f"r{copy}", g)
+        for g in range(70)
+        for copy in range(sizes.get(g, 2))
+    ]
+
+
+def test_examples_are_the_largest_clusters_even_past_pruning() -> None:
+    result = _dedup(_many_groups())
+    assert result.report.exact_groups == 70
+    assert result.report.exact_sizes == {2: 67, 3: 2, 4: 1}
+    examples = [(e.size, e.keeper) for e in result.report.examples]
+    # Largest first, ties by keeper reference (r0:pkg/mod.py:10 sorts before ...:50).
+    assert examples == [(4, "r0:pkg/mod.py:33"), (3, "r0:pkg/mod.py:10"), (3, "r0:pkg/mod.py:50")]
+
+
+def test_reading_back_in_small_chunks_gives_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = [*_corpus(), *_many_groups()]
+    whole = _dedup(records)
+    monkeypatch.setattr(clusters, "_CHUNK_UNITS", 3)
+    chunked = _dedup(records)
+    assert chunked.duplicates == whole.duplicates
+    assert chunked.report == whole.report
+    assert chunked.drops == whole.drops
+
+
+def _sets(values: list[int]) -> np.ndarray:
+    return np.array(sorted(set(values)), dtype=np.uint32)
+
+
+SETS = [[], [1], [2], [1, 2], [1, 2, 3], [3, 4, 5, 6], [1, 3, 5, 7, 9], [0, 2, 4, 6, 8, 10]]
+
+
+@pytest.mark.parametrize(("a", "b"), list(combinations(SETS, 2)) + [(s, s) for s in SETS])
+def test_jaccard_equals_the_set_definition(a: list[int], b: list[int]) -> None:
+    left, right = set(a), set(b)
+    expected = 1.0 if not left | right else len(left & right) / len(left | right)
+    assert jaccard(_sets(a), _sets(b)) == expected
+    assert jaccard(_sets(b), _sets(a)) == expected
