@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nox
@@ -68,3 +71,79 @@ def bench(session: nox.Session) -> None:
     """Benchmarks; figures are ratios against baselines run in the same process."""
     session.install("-e", ".[dev]")
     session.run("python", "benchmarks/extract.py", *session.posargs)
+
+
+#: Core modules and the tests that exercise them: mutmut mutates one module at a time and runs
+#: only these tests (of them, only those that reach the mutated function).
+MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
+    "pytorrent/split.py": ("tests/test_split.py", "tests/test_split_ratios.py"),
+    "pytorrent/dedup/clusters.py": ("tests/dedup",),
+    "pytorrent/dedup/keeper.py": ("tests/dedup",),
+    "pytorrent/dedup/signatures.py": ("tests/dedup",),
+    "pytorrent/filters/code_shape.py": ("tests/filters",),
+    "pytorrent/filters/trivial.py": ("tests/filters",),
+    "pytorrent/filters/commented_out.py": ("tests/filters",),
+    "pytorrent/filters/empty_body.py": ("tests/filters",),
+    "pytorrent/decontam/config.py": ("tests/decontam",),
+    "pytorrent/decontam/index.py": ("tests/decontam",),
+    "pytorrent/records.py": (
+        "tests/extract/test_scenarios.py",
+        "tests/extract/test_blame_slice.py",
+    ),
+    "pytorrent/extract/comments.py": ("tests/extract",),
+    "pytorrent/extract/docstrings.py": ("tests/extract",),
+    "pytorrent/extract/engine.py": ("tests/extract",),
+    "pytorrent/task_cache.py": ("tests/test_cache_key.py", "tests/test_build_resume.py"),
+    "pytorrent/sources/paths.py": ("tests/sources",),
+    "pytorrent/sources/members.py": ("tests/sources",),
+    "crawlers/pipelines.py": ("tests/crawlers",),
+    "pytorrent/publish/verify.py": ("tests/publish",),
+    "pytorrent/write/guard.py": ("tests/test_output_safety.py",),
+}
+
+
+def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
+    """The [tool.mutmut] table of one module's run (both packages copied, one mutated)."""
+    return (
+        "\n[tool.mutmut]\n"
+        'source_paths = ["pytorrent", "crawlers"]\n'
+        'also_copy = ["schemas", "benchmarks"]\n'
+        f"only_mutate = {json.dumps([module])}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(list(tests))}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+    )
+
+
+@nox.session(default=False)
+def mutation(session: nox.Session) -> None:
+    """Mutation score per core module with mutmut, one module at a time on one worker, niced.
+
+    `nox -s mutation -- pytorrent/split.py` runs the named modules only. Each runs in its own
+    copy of the working tree under .nox/mutation/, where `mutmut results` lists survivors.
+    """
+    session.install("-e", ".[dev]")
+    modules = session.posargs or list(MUTATION_TARGETS)
+    unknown = sorted(set(modules) - set(MUTATION_TARGETS))
+    if unknown:
+        session.error(f"no mutation target {unknown}; known: {', '.join(MUTATION_TARGETS)}")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True, check=True,
+    ).stdout.decode().split("\0")  # fmt: skip
+    scores = []
+    for module in modules:
+        scratch = Path(".nox", "mutation", module.removesuffix(".py").replace("/", "."))
+        shutil.rmtree(scratch, ignore_errors=True)
+        for name in filter(None, listed):
+            if Path(name).is_file():
+                (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(name, scratch / name)
+        with (scratch / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+            pyproject.write(_mutmut_config(module, MUTATION_TARGETS[module]))
+        with session.chdir(scratch):
+            session.run("nice", "-n", "10", "mutmut", "run", "--max-children", "1", external=True)
+            session.run("mutmut", "export-cicd-stats", external=True, silent=True)
+            stats = json.loads(Path("mutants/mutmut-cicd-stats.json").read_text())
+        tried = stats["total"] - stats["skipped"]
+        scores.append(f"{module}: {stats['killed']}/{tried} killed, {stats['survived']} survived")
+    session.log("mutation scores (before excluding equivalent mutants):\n" + "\n".join(scores))
