@@ -63,6 +63,9 @@ class BuildConfig(BaseModel):
     ratios: tuple[float, float, float] = DEFAULT_RATIOS
     shard_records: int = Field(50_000, ge=1)
     dedup_threshold: float = Field(0.85, gt=0, le=1, description="MinHash Jaccard threshold")
+    dedup_seed: int = Field(
+        1, description="MinHash seed, apart from the split --seed: re-splitting keeps signatures"
+    )
     dedup_anonymize: bool = Field(
         False, description="shingle identifier-anonymised tokens (catches renamed copies)"
     )
@@ -99,7 +102,7 @@ class BuildConfig(BaseModel):
 
     def dedup_config(self) -> DedupConfig:
         return DedupConfig(
-            seed=self.seed, threshold=self.dedup_threshold, anonymize=self.dedup_anonymize
+            seed=self.dedup_seed, threshold=self.dedup_threshold, anonymize=self.dedup_anonymize
         )
 
     @property

@@ -154,6 +154,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="MinHash Jaccard threshold of near duplicates (default: 0.85)",
     )
     parser.add_argument(
+        "--dedup-seed",
+        type=int,
+        default=1,
+        help="MinHash seed (default: 1; separate from --seed, so a new split reuses the cache)",
+    )
+    parser.add_argument(
         "--dedup-anonymize", action="store_true",
         help="shingle tokens with local names anonymised: renamed copies become duplicates "
         "(measured F1 0.97 at threshold 0.8, see docs/dedup.md)",
@@ -215,6 +221,7 @@ def config_from_args(args: argparse.Namespace) -> BuildConfig:
             tokenizer=args.tokenizer,
             dedup_threshold=args.dedup_threshold,
             dedup_anonymize=args.dedup_anonymize,
+            dedup_seed=args.dedup_seed,
             vocab_size=args.vocab_size,
             package_timeout=args.package_timeout,
             worker_memory=_worker_memory(args.worker_memory),

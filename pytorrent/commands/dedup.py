@@ -51,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="rewrite OUT even when it holds files its build.json does not list (they are lost)",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="MinHash seed (default: the build's, from build.json, so its signatures recur)",
+    )
     parser.add_argument("--anonymize", action="store_true",
                         help="shingle tokens with local names anonymised (see docs/dedup.md)")  # fmt: skip
 
@@ -141,7 +147,19 @@ def dedup_output(out: Path, config: DedupConfig, *, overwrite: bool = False) -> 
                 "counts": counts,
                 "split_counts": written.split_counts,
                 "drops": drops.by_stage(),
-                "dedup": found.report.to_dict(),
+                "config": {
+                    **manifest.config,
+                    "dedup": True,
+                    "dedup_threshold": config.threshold,
+                    "dedup_anonymize": config.anonymize,
+                    "dedup_seed": config.seed,
+                },
+                # This run's report; the build's own (with its exact groups) stays beside it.
+                "dedup": {
+                    **found.report.to_dict(),
+                    "num_perm": config.num_perm,
+                    "previous": manifest.dedup,
+                },
                 "files": dict(sorted({**kept, **written.files}.items())),
             }
         )
@@ -156,16 +174,27 @@ def dedup_output(out: Path, config: DedupConfig, *, overwrite: bool = False) -> 
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def recorded_seed(out: Path) -> int:
+    """The MinHash seed the build used: `dedup_seed`, or the split seed of builds made before
+    the two were separate, or the default."""
+    try:
+        config = BuildManifest.model_validate_json((out / "build.json").read_bytes()).config
+    except (OSError, ValueError):
+        return DedupConfig.seed
+    value = config.get("dedup_seed", config.get("seed", DedupConfig.seed))
+    return int(value) if isinstance(value, int) else DedupConfig.seed
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.out.is_dir():
         raise ConfigError(f"{args.out} is not a folder")
     if not 0 < args.threshold <= 1:
         raise ConfigError("--threshold must be in (0, 1]")
-    manifest = dedup_output(
-        args.out.resolve(),
-        DedupConfig(threshold=args.threshold, num_perm=args.num_perm, anonymize=args.anonymize),
-        overwrite=args.overwrite,
+    seed = args.seed if args.seed is not None else recorded_seed(args.out)
+    config = DedupConfig(
+        threshold=args.threshold, num_perm=args.num_perm, anonymize=args.anonymize, seed=seed
     )
+    manifest = dedup_output(args.out.resolve(), config, overwrite=args.overwrite)
     report = manifest.dedup or {}
     print(
         f"{args.out}: {manifest.counts['units']:,} units kept; removed "

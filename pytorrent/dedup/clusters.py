@@ -74,6 +74,11 @@ class ClusterReport:
     near_duplicates: int = 0
     #: Units LSH put in a component that verification kept (no keeper >= threshold).
     verify_rejected: int = 0
+    #: Exact copies whose keeper was then dropped as a near duplicate: they are counted in
+    #: `exact_duplicates` here but as `near_duplicate` in the drops (which name the final
+    #: keeper), so drops exact = exact_duplicates - exact_then_near and
+    #: drops near = near_duplicates + exact_then_near.
+    exact_then_near: int = 0
     exact_sizes: dict[int, int] = field(default_factory=dict)
     near_sizes: dict[int, int] = field(default_factory=dict)
     examples: list[ClusterExample] = field(default_factory=list)
@@ -219,6 +224,7 @@ class _Run:
                     duplicates.append(Duplicate(child, "exact_duplicate", keeper, 1.0))
                 else:  # its identical twin was itself dropped as a near duplicate
                     duplicates.append(Duplicate(child, "near_duplicate", final[0], final[1]))
+                    self.report.exact_then_near += 1
         duplicates.sort()
         drops = Drops()
         for duplicate in duplicates:

@@ -59,6 +59,7 @@ def test_the_report_of_a_known_corpus() -> None:
         "near_clusters": 1,
         "near_duplicates": 1,
         "verify_rejected": 1,
+        "exact_then_near": 0,
         "exact_sizes": {"2": 1, "3": 1},
         "near_sizes": {"2": 1},
         "examples": [
@@ -168,3 +169,18 @@ def test_jaccard_equals_the_set_definition(a: list[int], b: list[int]) -> None:
     expected = 1.0 if not left | right else len(left & right) / len(left | right)
     assert jaccard(_sets(a), _sets(b)) == expected
     assert jaccard(_sets(b), _sets(a)) == expected
+
+
+def test_report_and_drops_agree_when_an_exact_keeper_is_a_near_duplicate() -> None:
+    """n2's identical twin is an exact copy of a unit that is itself dropped as a near
+    duplicate of n1: the report counts it exact (phase one), the drops near (final keeper)."""
+    result = _dedup([*_corpus(), _unit("n2c", ["t1", "t2"], "c", 40)])
+    report = result.report
+    drops = result.drops.by_stage()["dedup"]
+    assert report.exact_then_near == 1
+    assert drops["exact_duplicate"] == report.exact_duplicates - report.exact_then_near
+    assert drops["near_duplicate"] == report.near_duplicates + report.exact_then_near
+    assert {d.id: d.keeper for d in result.duplicates if d.reason == "near_duplicate"} == {
+        "n2": "n1",
+        "n2c": "n1",
+    }
