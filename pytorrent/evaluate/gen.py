@@ -50,7 +50,7 @@ def run_generation(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
     """Generate one prediction per example, score, write OUT/ and return results.json's data."""
-    generation.model_folder(model_path)  # refuse a hub id before reading the corpus
+    generation.resolve_model(model_path)  # refuse a hub id before reading the corpus
     examples, skipped = read_examples(corpus, acs=acs, split=split, form=form, limit=limit)
     loaded = generation.load_model(model_path)
     loaded.model.to(device)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ from pytorrent.train import require_extra
 
 #: HumanEval's stop sequences (Codex paper): a completion ends where a new top-level block starts.
 HUMANEVAL_STOPS = ("\nclass", "\ndef", "\n#", "\nif", "\nprint")
+
+
+_PEFT_DEPRECATION = "`is_gradient_checkpointing` is deprecated"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class LoadedModel:
     tokenizer: Any
     path: Path
     encoder_decoder: bool
+    adapter: Path | None = None
 
     def prompt_room(self, max_new_tokens: int) -> int | None:
         """Most prompt tokens a causal model can take before `max_new_tokens` new ones."""
@@ -54,35 +59,57 @@ class LoadedModel:
         return None if limit is None else max(int(limit) - max_new_tokens, 1)
 
     def identity(self) -> dict[str, Any]:
-        """What names this model: its folder, type, size and the digest of its config."""
+        """What names this model: its folder, type, size, the digest of its config (and adapter)."""
         config = self.path / "config.json"
-        return {
+        identity = {
             "path": str(self.path),
             "model_type": getattr(self.model.config, "model_type", None),
             "parameters": int(sum(p.numel() for p in self.model.parameters())),
             "config_sha256": hashlib.sha256(config.read_bytes()).hexdigest(),
         }
+        if self.adapter is not None:
+            adapter_config = (self.adapter / "adapter_config.json").read_bytes()
+            identity["adapter"] = str(self.adapter.resolve())
+            identity["adapter_config_sha256"] = hashlib.sha256(adapter_config).hexdigest()
+        return identity
 
 
-def model_folder(path: Path) -> Path:
-    """The Hugging Face model folder of `path`: itself, or a training run's `model/` folder."""
+def _json_object(path: Path) -> dict[str, Any] | None:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def resolve_model(path: Path) -> tuple[Path, Path | None]:
+    """(model folder, LoRA adapter folder or None) of `path`: a model folder, a run folder with
+    a merged `model/`, or an adapter (itself or a run's `adapter/`) whose base is local."""
     if not path.is_dir():
         raise ConfigError(f"models must be local folders; {path} is not a folder")
     for candidate in (path, path / "model"):
-        if (candidate / "config.json").is_file():
-            try:
-                config = json.loads((candidate / "config.json").read_text(encoding="utf-8"))
-            except ValueError:
-                continue
-            if isinstance(config, dict) and "model_type" in config:
-                return candidate
+        config = _json_object(candidate / "config.json")
+        if config is not None and "model_type" in config:
+            return candidate, None
+    for candidate in (path, path / "adapter"):
+        adapter = _json_object(candidate / "adapter_config.json")
+        if adapter is None:
+            continue
+        base = Path(str(adapter.get("base_model_name_or_path") or ""))
+        if not str(base) or not base.is_dir():
+            raise ConfigError(
+                f"models must be local folders; the base model {str(base)!r} of the adapter "
+                f"in {candidate} is not a folder"
+            )
+        return resolve_model(base)[0], candidate
     raise ConfigError(f"models must be local folders; no model (config.json) in {path}")
 
 
 def load_model(path: Path, *, causal_only: bool = False) -> LoadedModel:
     """A local causal LM or encoder-decoder in eval mode, with its tokenizer."""
     require_extra()
-    folder = model_folder(path).resolve()
+    folder, adapter = resolve_model(path)
+    folder = folder.resolve()
     from transformers import (
         AutoConfig,
         AutoModelForCausalLM,
@@ -95,15 +122,23 @@ def load_model(path: Path, *, causal_only: bool = False) -> LoadedModel:
     if encoder_decoder and causal_only:
         raise ConfigError(f"{folder} is an encoder-decoder model; this needs a causal LM")
     loader = AutoModelForSeq2SeqLM if encoder_decoder else AutoModelForCausalLM
+    has_own_tokenizer = adapter is not None and (adapter / "tokenizer_config.json").is_file()
+    tokenizer_folder = adapter if has_own_tokenizer and adapter is not None else folder
     try:
-        tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+        tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder, local_files_only=True)
         model = loader.from_pretrained(folder, local_files_only=True)
+        if adapter is not None:
+            from peft import PeftModel
+
+            with warnings.catch_warnings():  # peft asks transformers 5 a deprecated question
+                warnings.filterwarnings("ignore", _PEFT_DEPRECATION, FutureWarning)
+                model = PeftModel.from_pretrained(model, str(adapter), local_files_only=True)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot load the model in {folder}: {exc}") from None
+        raise ConfigError(f"cannot load the model in {adapter or folder}: {exc}") from None
     model.eval()
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
-    return LoadedModel(model, tokenizer, folder, encoder_decoder)
+    return LoadedModel(model, tokenizer, folder, encoder_decoder, adapter)
 
 
 def truncate(text: str, stops: Sequence[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,35 @@ def test_gen_refuses_a_hub_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     argv = ["eval", "gen", "org/model", "--corpus", str(tmp_path), "--split", "valid"]
     assert main(argv) == 2
     assert "models must be local folders" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_gen_with_a_lora_adapter_run_folder(
+    tiny_gpt2: Path, trained: Trained, tmp_path: Path
+) -> None:
+    transformers = pytest.importorskip("transformers")
+    peft = pytest.importorskip("peft")
+    base = transformers.GPT2LMHeadModel.from_pretrained(str(tiny_gpt2))
+    base_parameters = sum(p.numel() for p in base.parameters())
+    config = peft.LoraConfig(r=2, lora_alpha=4, target_modules=["c_attn"], fan_in_fan_out=True)
+    run = tmp_path / "run"
+    with warnings.catch_warnings():  # peft's own call of a deprecated transformers property
+        warnings.filterwarnings("ignore", "`is_gradient_checkpointing`", FutureWarning)
+        adapted = peft.get_peft_model(base, config)
+    adapted.save_pretrained(str(run / "adapter"))
+    results = _gen(run, trained.out, tmp_path / "out")
+    model = results["model"]
+    assert isinstance(model, dict)
+    assert model["adapter"] == str((run / "adapter").resolve())
+    assert model["path"] == str(tiny_gpt2.resolve())
+    assert model["parameters"] > base_parameters  # the LoRA matrices are attached
+
+
+def test_adapter_with_a_hub_base_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "adapter").mkdir()
+    (tmp_path / "adapter" / "adapter_config.json").write_text('{"base_model_name_or_path": "gpt2"}')
+    argv = ["eval", "gen", str(tmp_path), "--corpus", str(tmp_path), "--split", "valid"]
+    assert main(argv) == 2
+    assert "the base model 'gpt2' of the adapter" in capsys.readouterr().err
