@@ -3,7 +3,7 @@
 In a worker, per package::
 
     filters = UnitFilters(config)   # once per worker (loads the benchmark index)
-    if filters.file_marker(path, first_lines(text)): ...   # skip a generated file early
+    if filters.file_marker(path, first_lines(text), text): ...  # skip generated/data files early
     result = filters(records, file_heads={path: first_lines(text), ...})
     result.kept, result.drops, result.contaminated
 

@@ -52,7 +52,7 @@ class FilterConfig:
     min_comment_code_lines: int = 1
     data_literal: bool = True
     max_literal_share: float = 0.8
-    literal_min_tokens: int = 30
+    literal_min_tokens: int = 50
     too_long: bool = True
     max_unit_lines: int = MAX_UNIT_LINES
     max_unit_tokens: int = MAX_UNIT_TOKENS

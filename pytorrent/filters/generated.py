@@ -39,6 +39,11 @@ _IN_DOCSTRING = re.compile(
     r" (?:by|from|with|using)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+#: A header that says only part of the file is generated: the rest is someone's code.
+_PARTLY = re.compile(
+    r"hand-?written|(?:first|second|other|last) part of this file|rest of this file",
+    re.IGNORECASE,
+)
 #: Suffixes of generated modules whatever their header says (protobuf, gRPC).
 _SUFFIXES = ("_pb2.py", "_pb2_grpc.py", "_pb2.pyi")
 
@@ -82,6 +87,8 @@ def generated_marker(path: str, head: str | None) -> str | None:
     if not head:
         return None
     comments, docstring = header(head)
+    if _PARTLY.search("\n".join(comments)) or _PARTLY.search(docstring):
+        return None  # "the first part of this file is hand-written" (matplotlib's pyplot)
     found = (
         _IN_COMMENT.search("\n".join(comments))
         or _IN_DOCSTRING.search(docstring)

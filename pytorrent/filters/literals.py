@@ -5,11 +5,11 @@ chardet's language models (4,100-line dicts under a "3: Positive" comment), scip
 natural language with numbers. The measure is token based, so it needs no parse: a
 *literal run* is a maximal run of tokens that are numbers, strings, `None`/`True`/`False`
 and the punctuation of displays (`, : ( ) [ ] { } + -`); the share of the code's characters
-inside runs holding at least two values is the literal share.
+inside runs holding at least two values and a comma is the literal share.
 
 - `data_literal` (unit): the longest run holds over `max_literal_share` (0.8) of the
-  code's characters, in a unit of at least `literal_min_tokens` (30) tokens: a short
-  function returning a small dict is code.
+  code's characters, in a unit of at least `literal_min_tokens` (50) tokens: a short
+  loop over a list of five keys is code.
 - `data_file` (file, before parsing): every run together holds over
   `max_file_literal_share` (0.9) of a file of at least `data_file_min_lines` (200)
   lines. Only files where most lines start like a display's element (a quote, digit,
@@ -39,9 +39,10 @@ def _is_value(token: str) -> bool:
 
 
 def literal_runs(tokens: Iterable[str]) -> tuple[list[int], int]:
-    """(characters of each literal run holding two or more values, characters of all tokens)."""
+    """(characters of each literal run holding two or more values and a comma, characters
+    of all tokens). The comma is what makes a display: `None): "docstring"` is no table."""
     runs: list[int] = []
-    total = run = values = 0
+    total = run = values = commas = 0
     for token in tokens:
         size = len(token)
         total += size
@@ -49,11 +50,12 @@ def literal_runs(tokens: Iterable[str]) -> tuple[list[int], int]:
         if value or token in _PUNCT:
             run += size
             values += value
+            commas += token == ","
             continue
-        if values >= 2:
+        if values >= 2 and commas:
             runs.append(run)
-        run = values = 0
-    if values >= 2:
+        run = values = commas = 0
+    if values >= 2 and commas:
         runs.append(run)
     return runs, total
 
@@ -103,7 +105,7 @@ def data_file_marker(source: str | None, min_lines: int, max_share: float) -> st
 class DataLiteral(UnitFilter):
     name: ClassVar[str] = "data_literal"
 
-    def __init__(self, max_share: float = 0.8, min_tokens: int = 30) -> None:
+    def __init__(self, max_share: float = 0.8, min_tokens: int = 50) -> None:
         self.max_share = max_share
         self.min_tokens = min_tokens
 
