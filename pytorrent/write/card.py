@@ -78,6 +78,17 @@ _HUB_LICENSES = {
     "agpl-3.0": "agpl-3.0",
     "cc0-1.0": "cc0-1.0",
     "zlib": "zlib",
+    # SPDX ids as pytorrent.sources.licenses normalises them
+    "gpl-2.0-only": "gpl-2.0",
+    "gpl-2.0-or-later": "gpl-2.0",
+    "gpl-3.0-only": "gpl-3.0",
+    "lgpl-2.1-only": "lgpl-2.1",
+    "lgpl-2.1-or-later": "lgpl-2.1",
+    "lgpl-3.0-only": "lgpl-3.0",
+    "lgpl-3.0-or-later": "lgpl-3.0",
+    "agpl-3.0-only": "agpl-3.0",
+    "agpl-3.0-or-later": "agpl-3.0",
+    "bsl-1.0": "bsl-1.0",
 }
 
 

@@ -25,6 +25,7 @@ from pytorrent.sources.licenses import (
     text_license,
 )
 from pytorrent.sources.metadata import metadata_from_message, parse_core_metadata
+from pytorrent.write.card import hub_license_id
 from tests.envs import distinct_core, install_package
 
 # cycler 0.12's License field: the whole BSD text, the "Neither the name" clause included.
@@ -178,3 +179,11 @@ def test_build_with_license_filter_keeps_only_accepted_packages(tmp_path: Path) 
     )
     card = (out / "README.md").read_text()
     assert "| MIT | 1 |" in card and "| GPL-3.0-only | 1 |" in card
+
+
+def test_normalised_ids_have_hub_ids() -> None:
+    assert [hub_license_id(i) for i in ("MIT", "GPL-3.0-only", "LGPL-2.1-or-later")] == [
+        "mit",
+        "gpl-3.0",
+        "lgpl-2.1",
+    ]
