@@ -6,9 +6,7 @@ so a failed or interrupted build never leaves a half-written corpus under the fi
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -23,13 +21,14 @@ from pytorrent import __version__
 from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
-from pytorrent.errors import ExecutorError, OutputError, SourceError
+from pytorrent.errors import OutputError, SourceError
 from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
 from pytorrent.models import BuildManifest, PackageMetadata, Split
 from pytorrent.results import PackageResult, failed_result
+from pytorrent.run_guards import refuse_all_failed, refuse_worker_reimport
 from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
@@ -49,7 +48,17 @@ LIBRARIES = (
     "huggingface-hub", "tokenizers", "pydantic", "scrapy",
 )  # fmt: skip
 
-ProgressCallback = Callable[[str, int, int, int], None]  # stage, done, total, units
+#: (stage, done, total, units). `extract` counts bytes (size hints, so the ETA follows the work
+#: while the heaviest packages run first); other stages count items, and total 0 means a stage
+#: whose length is unknown has started (done > 0 once it ended).
+ProgressCallback = Callable[[str, int, int, int], None]
+#: Weight of a package whose size is unknown before reading it.
+_UNKNOWN_WEIGHT = 64 * 1024
+
+
+def _announce(progress: ProgressCallback | None, stage: str, done: int = 0) -> None:
+    if progress is not None:
+        progress(stage, done, 0, 0)
 
 
 @dataclass
@@ -147,7 +156,9 @@ def build(
     if sources is not None:  # the manifest and card name the inputs actually used
         config = config.model_copy(update={"sources": tuple(s.spec for s in sources)})
     out, work_root = _check_folders(config)
+    _announce(progress, "discover")
     handles = collect_packages(config, drops, sources)
+    _announce(progress, "discover", len(handles))
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -178,38 +189,6 @@ def build(
     if config.work is None and not config.keep_work:
         work.remove()
     return BuildReport(out, manifest, time.monotonic() - started, notes, run)
-
-
-GUARD_HINT = 'put the build() call under `if __name__ == "__main__":`'
-
-
-def refuse_worker_reimport() -> None:
-    """A spawned worker re-imports the user's script as `__mp_main__` while it is being set up
-    (multiprocessing marks that phase `_inheriting`); an unguarded build() call there would
-    start a build inside every worker. Stop it with the fix in one line."""
-    if getattr(multiprocessing.current_process(), "_inheriting", False):
-        # Raising would print a traceback per worker; the driver reports the failure once.
-        print(
-            f"pytorrent: a worker imported your script and reached build(): {GUARD_HINT}",
-            file=sys.stderr,
-        )
-        raise SystemExit(1)
-
-
-def refuse_all_failed(results: Sequence[PackageResult]) -> None:
-    """A build where no package produced a result is a failure, not an empty corpus."""
-    if not results or any(result.metadata is not None for result in results):
-        return
-    reasons: Counter[str] = Counter()
-    for result in results:
-        reasons.update(reason for (_, reason) in result.drops.counts)
-    summary = ", ".join(f"{reason} x{n}" for reason, n in sorted(reasons.items()))
-    hint = (
-        f"; if you run pytorrent from a script, {GUARD_HINT}"
-        if "failed_worker_crash" in (reasons)
-        else ""
-    )
-    raise ExecutorError(f"every one of the {len(results)} packages failed ({summary}){hint}")
 
 
 def _check_folders(config: BuildConfig) -> tuple[Path, Path]:
@@ -261,12 +240,17 @@ def _extract_all(
     tasks: list[Task] = [(index, handles[index], settings) for index in by_weight]
     results: list[PackageResult] = []
     units = 0
+    weight = {index: max(handles[index].size_hint(), _UNKNOWN_WEIGHT) for index in by_weight}
+    total, done = sum(weight.values()), 0
+    if progress:
+        progress("extract", 0, total, 0)
     for result in executor.map_unordered(process_package, tasks, _lost_package):
         results.append(result)
         run.add(result)
         units += result.units
+        done += weight[result.index]
         if progress:
-            progress("extract", len(results), len(tasks), units)
+            progress("extract", done, total, units)
     results.sort(key=lambda r: r.index)
     return results
 
@@ -302,6 +286,7 @@ def _write_output(
     duplicates: frozenset[str] = frozenset()
     dedup_report: dict[str, object] | None = None
     if config.dedup:
+        _announce(progress, "dedup")
         found = find_duplicates(
             [r.signatures_path for r in results if r.signatures_path], config.dedup_config()
         )
@@ -321,6 +306,8 @@ def _write_output(
         if progress and (count % 5000 == 0 or count == total):
             progress("write", count, total, count)
 
+    if progress:
+        progress("write", 0, total, 0)
     written = write_shards(
         rows(),
         staging,
@@ -346,6 +333,7 @@ def _write_output(
         "comment_units": kinds["comment"],
     }
     if config.tokenizer:
+        _announce(progress, "tokenizer")
         try:
             trained = train_tokenizer(staging, TokenizerConfig(vocab_size=config.vocab_size))
         except OutputError as exc:
@@ -353,7 +341,9 @@ def _write_output(
         else:
             for path in trained.files:
                 files[path.relative_to(staging).as_posix()] = digest(path, None)
+    _announce(progress, "stats")
     corpus_stats = write_stats(staging, drops=drops.by_stage())
+    _announce(progress, "card")
     for path in corpus_stats.files:
         files[path.relative_to(staging).as_posix()] = digest(path, None)
     card = render_card(

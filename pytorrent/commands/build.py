@@ -11,8 +11,9 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
-    MofNCompleteColumn,
     Progress,
+    TaskID,
+    TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -258,8 +259,8 @@ def run(args: argparse.Namespace) -> int:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[units]:,} units"),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[detail]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
@@ -267,27 +268,65 @@ def run(args: argparse.Namespace) -> int:
         # and an idle live display would print a blank line before an error.
         disable=args.quiet or not console.is_terminal,
     ) as bar:
-        tasks: dict[str, object] = {}
-
-        def progress(stage: str, done: int, total: int, units: int) -> None:
-            label = {"extract": "extracting packages", "write": "writing shards"}.get(stage, stage)
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(label, total=total, units=0)
-                if bar.disable and not args.quiet:
-                    console.print(f"{label}: {total:,}", soft_wrap=True)
-            bar.update(tasks[stage], completed=done, total=total, units=units)  # type: ignore[arg-type]
-
+        stages = StageDisplay(bar, console, lines=bar.disable and not args.quiet)
         report = build(
-            config, progress=progress, on_message=lambda m: console.print(m, soft_wrap=True)
+            config, progress=stages.update, on_message=lambda m: console.print(m, soft_wrap=True)
         )
+        stages.finish()
     print_summary(report, Console(file=sys.stdout))
     return 0
+
+
+#: What the user sees for each build stage.
+STAGE_LABELS = {
+    "discover": "finding packages", "extract": "extracting packages", "dedup": "deduplicating",
+    "write": "writing shards", "tokenizer": "training the tokenizer", "stats": "statistics",
+    "card": "dataset card",
+}  # fmt: skip
+
+
+class StageDisplay:
+    """One bar (on a terminal) or one line (elsewhere) per build stage, from its start; a
+    stage ends when the next begins, so no stage is silent."""
+
+    def __init__(self, bar: Progress, console: Console, *, lines: bool) -> None:
+        self.bar, self.console, self.lines = bar, console, lines
+        self.tasks: dict[str, TaskID] = {}
+        self.packages = 0
+
+    def update(self, stage: str, done: int, total: int, units: int) -> None:
+        if stage == "discover":
+            self.packages = done
+        detail = self._detail(stage, done, total, units)
+        if stage not in self.tasks:
+            self.finish()
+            label = STAGE_LABELS.get(stage, stage)
+            self.tasks[stage] = self.bar.add_task(label, total=total or None, detail=detail)
+            if self.lines:
+                self.console.print(f"{label} {detail}".rstrip(), soft_wrap=True)
+        self.bar.update(self.tasks[stage], completed=done, total=total or None, detail=detail)
+
+    def finish(self) -> None:
+        """Mark every stage started so far as complete."""
+        for current in self.bar.tasks:
+            if not current.finished:
+                size = current.total or current.completed or 1
+                self.bar.update(current.id, total=size, completed=size)
+
+    def _detail(self, stage: str, done: int, total: int, units: int) -> str:
+        if stage == "extract":
+            return f"{self.packages:,} packages, {total / 1e6:,.1f} MB, {units:,} units"
+        if stage == "write":
+            return f"{done:,}/{total:,} records"
+        if stage == "discover" and done:
+            return f"{done:,} packages"
+        return ""
 
 
 def print_summary(report: BuildReport, console: Console) -> None:
     manifest = report.manifest
     counts = manifest.counts
-    table = Table(title=f"pytorrent build -> {report.out}", show_header=True)
+    table = Table(title="pytorrent build", show_header=True)
     table.add_column("config")
     for split in SPLITS:
         table.add_column(split, justify="right")
