@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 UnitKind = Literal["function", "comment"]
 Category = Literal["core", "test", "init", "other"]
-Split = Literal["train", "valid", "test"]
+Split = Literal["train", "validation", "test"]
 DocstringStyle = Literal["google", "numpy", "rest", "epytext", "plain", "none"]
 
 

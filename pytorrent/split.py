@@ -1,4 +1,7 @@
-"""Package-level train/valid/test split: a package never spans splits (no leakage).
+"""Package-level train/validation/test split: a package never spans splits (no leakage).
+
+The middle split is `validation`, as Hugging Face names it; the CodeSearchNet export keeps
+CodeSearchNet's `valid` (pytorrent.write.csn).
 
 Each package falls into a split by a keyed hash of its name and the seed, so the assignment
 of a package never depends on which other packages are in the corpus: adding packages to a
@@ -12,7 +15,7 @@ from collections.abc import Iterable
 
 from pytorrent.models import Split
 
-SPLITS: tuple[Split, ...] = ("train", "valid", "test")
+SPLITS: tuple[Split, ...] = ("train", "validation", "test")
 DEFAULT_RATIOS = (0.8, 0.1, 0.1)
 
 
@@ -37,7 +40,7 @@ def assign_split(
     if fraction < ratios[0]:
         return "train"
     if fraction < ratios[0] + ratios[1]:
-        return "valid"
+        return "validation"
     return "test"
 
 

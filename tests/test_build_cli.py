@@ -45,7 +45,8 @@ def test_layout(built: tuple[Path, Path]) -> None:
     assert list((out / "pairs").glob("train-00000-of-00001.parquet"))
     for n in range(6):
         assert list((out / f"acs{n}").glob("*.parquet")), n
-        assert list((out / "csn" / f"acs{n}").glob("python/final/jsonl/*/*.jsonl.gz")), n
+        for split in ("train", "valid", "test"):  # CodeSearchNet's layout, every split
+            assert list((out / "csn" / f"acs{n}" / "python/final/jsonl" / split).glob("*.gz"))
     assert not [p for p in out.rglob("*") if p.name.startswith(".")]
 
 

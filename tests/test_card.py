@@ -82,7 +82,7 @@ def test_card_has_stats_tables_plot_links_and_tokenizer(measured: Path) -> None:
     for heading in ("How it was built", "Fields of `pairs`", "Loading", "Licenses", "Citation"):
         assert f"\n## {heading}\n" in card, heading
     assert "- Quality filters: off." in card and "- Deduplication: off." in card
-    assert "- Split: 50/50/0 train/valid/test by package name" in card
+    assert "- Split: 50/50/0 train/validation/test by package name" in card
 
 
 def test_field_reference_lists_every_column(measured: Path) -> None:

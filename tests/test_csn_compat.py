@@ -237,6 +237,12 @@ def test_an_empty_split_still_gets_its_folder(built: tuple[Path, str], tmp_path:
     )
     splits = hf_code_search_net(tmp_path / "csn" / "acs0")
     assert splits["valid"] == [] and splits["test"] == []
+    for split in ("valid", "test"):  # one empty shard keeps the folder through git and the Hub
+        (empty,) = (tmp_path / "csn/acs0/python/final/jsonl" / split).iterdir()
+        assert (
+            empty.name == f"python_{split}_0.jsonl.gz"
+            and gzip.decompress(empty.read_bytes()) == b""
+        )
     train = sorted((tmp_path / "csn/acs0/python/final/jsonl/train").iterdir())
     assert len(train) > 1 and train[0].name == "python_train_0.jsonl.gz"
     assert len(splits["train"]) == sum(
@@ -250,3 +256,16 @@ def test_the_card_states_encoding_split_names_and_layout(built: tuple[Path, str]
     assert "Every text file is UTF-8" in card and 'encoding="utf-8"' in card
     assert "python/final/jsonl/{train,valid,test}/python_{split}_{k}.jsonl.gz" in card
     assert "`csn/comments/acs{N}/`" in card and "PATH#L10-L24" in card
+
+
+def test_load_dataset_configs_name_the_middle_split_validation(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    from datasets import load_dataset
+
+    out, _ = built
+    pairs = load_dataset(str(out), "pairs", cache_dir=str(tmp_path / "cache"))
+    assert "validation" in pairs and set(pairs) <= {"train", "validation", "test"}
+    assert set(pairs["validation"]["partition"]) == {"validation"}
+    valid = hf_code_search_net(out / "csn" / "acs2")["valid"]  # CodeSearchNet keeps `valid`
+    assert {row["partition"] for row in valid} <= {"valid"}

@@ -20,7 +20,7 @@ def test_split_is_deterministic_and_seeded() -> None:
 def test_ratios_hold_on_thousands_of_packages() -> None:
     counts = Counter(assign_splits(names(5000), seed=0, ratios=(0.8, 0.1, 0.1)).values())
     assert abs(counts["train"] / 5000 - 0.8) < 0.02
-    assert abs(counts["valid"] / 5000 - 0.1) < 0.015
+    assert abs(counts["validation"] / 5000 - 0.1) < 0.015
     assert abs(counts["test"] / 5000 - 0.1) < 0.015
 
 

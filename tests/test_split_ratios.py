@@ -23,7 +23,7 @@ NAMES = [f"package-{i}" for i in range(5000)]
 )
 def test_each_split_gets_its_own_share(ratios: tuple[float, float, float]) -> None:
     counts = Counter(assign_splits(NAMES, seed=0, ratios=ratios).values())
-    for split, ratio in zip(("train", "valid", "test"), ratios, strict=True):
+    for split, ratio in zip(("train", "validation", "test"), ratios, strict=True):
         # 4 standard deviations of a binomial share, at least one package
         tolerance = 4 * math.sqrt(ratio * (1 - ratio) / len(NAMES)) + 1 / len(NAMES)
         assert abs(counts[split] / len(NAMES) - ratio) <= tolerance, (split, counts)
@@ -33,7 +33,7 @@ def test_every_package_falls_in_its_interval() -> None:
     ratios = (0.5, 0.15, 0.35)
     for name, split in assign_splits(NAMES[:500], seed=4, ratios=ratios).items():
         fraction = package_fraction(name, 4)
-        expected = "train" if fraction < 0.5 else "valid" if fraction < 0.65 else "test"
+        expected = "train" if fraction < 0.5 else "validation" if fraction < 0.65 else "test"
         assert split == expected, (name, fraction)
 
 
@@ -42,14 +42,14 @@ def _next_to(fraction: float, shift: int) -> float:
     return fraction if shift == 0 else math.nextafter(fraction, shift * math.inf)
 
 
-@pytest.mark.parametrize(("shift", "split"), [(-1, "valid"), (0, "valid"), (1, "train")])
+@pytest.mark.parametrize(("shift", "split"), [(-1, "validation"), (0, "validation"), (1, "train")])
 def test_a_fraction_exactly_at_the_train_bound_is_valid(shift: int, split: str) -> None:
     bound = _next_to(package_fraction("edge", 0), shift)
     ratios = (bound, (1.0 - bound) / 2, (1.0 - bound) / 2)
     assert assign_split("edge", 0, ratios) == split
 
 
-@pytest.mark.parametrize(("shift", "split"), [(-1, "test"), (0, "test"), (1, "valid")])
+@pytest.mark.parametrize(("shift", "split"), [(-1, "test"), (0, "test"), (1, "validation")])
 def test_a_fraction_exactly_at_the_valid_bound_is_test(shift: int, split: str) -> None:
     bound = _next_to(package_fraction("edge", 0), shift)
     ratios = (0.0, bound, 1.0 - bound)
@@ -61,8 +61,8 @@ def test_a_fraction_exactly_at_the_valid_bound_is_test(shift: int, split: str) -
     ("ratios", "expected"),
     [
         ((0.0, 0.0, 1.0), ["test", "test", "test", "test"]),
-        ((0.0, 0.75, 0.25), ["test", "valid", "test", "valid"]),
-        ((0.5, 0.25, 0.25), ["test", "train", "test", "valid"]),
+        ((0.0, 0.75, 0.25), ["test", "validation", "test", "validation"]),
+        ((0.5, 0.25, 0.25), ["test", "train", "test", "validation"]),
     ],
 )
 def test_a_build_writes_each_package_to_its_split(

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--eval-mb",
         type=float,
         default=8.0,
-        help="MB of the valid split measured for characters per token (default: 8; 0: all)",
+        help="MB of the validation split measured for characters per token (default: 8; 0: all)",
     )
     parser.add_argument(
         "--min-frequency", type=int, default=2, help="least count of a merged pair (default: 2)"

@@ -91,8 +91,8 @@ def _text_sample(sample: Sample) -> TextSample:
 
 
 def evaluation_split(out: Path) -> str:
-    """`valid` when the corpus has one, else `train`."""
-    return "valid" if split_paths(out, "valid") else "train"
+    """`validation` when the corpus has one, else `train`."""
+    return "validation" if split_paths(out, "validation") else "train"
 
 
 def train_tokenizer(

@@ -94,7 +94,8 @@ def files_section(config: Mapping[str, object]) -> list[str]:
             "- `csn/acs{N}/` holds each scenario's function units in CodeSearchNet's own layout, "
             f"`python/final/jsonl/{{{','.join(csn_names)}}}/python_{{split}}_{{k}}.jsonl.gz` "
             f"(CodeSearchNet's split names {'/'.join(csn_names)}, also in `partition`; every "
-            "split has its folder), so CodeSearchNet tooling pointed at `csn/acs{N}` reads it "
+            "split has its folder, an empty one with one empty shard), so CodeSearchNet "
+            "tooling pointed at `csn/acs{N}` reads it "
             "unchanged. Comment units are in `csn/comments/acs{N}/` in the same layout: "
             "CodeSearchNet readers do not look at `kind`.",
         ]

@@ -4,7 +4,8 @@ CodeSearchNet's `train.py` globs `python/final/jsonl/train/*.jsonl.gz`, and the 
 `code_search_net` loader scans one folder per split; both find nothing (or the wrong split)
 unless the files are `{root}/python/final/jsonl/{split}/python_{split}_{k}.jsonl.gz`, with
 CodeSearchNet's split names (`valid`, not `validation`) and `k` from 0. Every split gets its
-folder even when empty, because those readers list each of the three folders.
+folder, because those readers list each of the three; an empty split holds one empty
+`python_{split}_0.jsonl.gz`, so its folder survives git, the Hub and the output registry.
 
 Only function units go to `csn/acs{N}/`: no CodeSearchNet reader looks at `kind`, so comment
 units would be mixed into function-level training. They get the same layout of their own
@@ -42,6 +43,12 @@ class CsnShards(JsonlGzShards):
 
     def write(self, row: dict[str, Any]) -> None:
         super().write({**row, "partition": self.split})
+
+    def finish(self) -> dict[Path, int]:
+        if not self.paths:  # an empty split: one empty shard keeps its folder
+            self._open(self._temp_path())
+            self._close()
+        return super().finish()
 
     def final_name(self, index: int, total: int) -> str:
         return f"python_{self.split}_{index}.jsonl.gz"

@@ -73,7 +73,7 @@ def test_unlisted_files_are_refused_hidden_ones_too(out: Path) -> None:
 
 
 def test_missing_listed_file_is_refused(out: Path) -> None:
-    shard = next((out / "pairs").glob("valid-*.parquet"))
+    shard = next((out / "pairs").glob("validation-*.parquet"))
     shard.unlink()
     with pytest.raises(OutputError, match=r"listed in build\.json but missing"):
         verify_folder(out)

@@ -54,7 +54,7 @@ def test_units_per_category_split_and_scenario(known_built: Path) -> None:
         "core": {"comment": P, "function": P * k.FUNCTIONS, "total": P * per_package}
     }
     splits = Counter(assign_splits(list(k.PACKAGES), 0, k.RATIOS).values())
-    assert set(splits) == {"train", "valid"}  # the construction covers two splits
+    assert set(splits) == {"train", "validation"}  # the construction covers two splits
     assert stats.category_splits == {"core": {s: splits[s] * per_package for s in SPLITS}}
     with_docstring = k.FUNCTIONS - 1
     assert stats.configs["pairs"] == {s: splits[s] * per_package for s in SPLITS}
@@ -197,7 +197,7 @@ def test_a_corpus_without_units_gives_zeros_and_empty_plots(tmp_path: Path) -> N
     result = write_stats(out)
     stats = result.stats
     assert stats.units == 0 and stats.packages.total == 1 and stats.packages.with_units == 0
-    assert stats.configs["pairs"] == {"train": 0, "valid": 0, "test": 0}
+    assert stats.configs["pairs"] == {"train": 0, "validation": 0, "test": 0}
     assert stats.token_lengths["pairs"].nl.count == 0 and stats.line_lengths.coverage == {}
     assert stats.functions.share_with_decorators is None
     assert stats.drops == {"select": {"category_test": 1}}

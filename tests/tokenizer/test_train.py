@@ -83,7 +83,7 @@ def test_round_trips_tabs_unicode_and_odd_whitespace(trained: Trained) -> None:
 
 def test_every_unit_of_the_corpus_round_trips(trained: Trained) -> None:
     tokenizer = load_tokenizer(trained.out)
-    for split in ("train", "valid"):
+    for split in ("train", "validation"):
         for batch in iter_batches(split_paths(trained.out, split), ["original_string"]):
             for text in batch.column("original_string").to_pylist():
                 assert tokenizer.decode(tokenizer.encode(text).ids) == text
@@ -106,11 +106,11 @@ def test_stats_measure_the_valid_split(trained: Trained) -> None:
     stats = load_tokenizer_stats(trained.out)
     assert isinstance(stats, TokenizerStats) and stats == trained.report.stats
     assert stats.requested_vocab_size == VOCAB
-    assert stats.training.split == "train" and stats.evaluation.split == "valid"
+    assert stats.training.split == "train" and stats.evaluation.split == "validation"
     assert stats.training.bytes == split_bytes(trained.out, "train")  # under the 256 MB cap
     # Recount the valid split's unit texts and lines independently.
     tokenizer = load_tokenizer(trained.out)
-    texts = [t for batch in sample_texts(trained.out, Sample("valid", None)) for t in batch]
+    texts = [t for batch in sample_texts(trained.out, Sample("validation", None)) for t in batch]
     unit_tokens = [len(tokenizer.encode(t, add_special_tokens=False).ids) for t in texts]
     lines = [line for t in texts for line in t.split("\n") if line.strip()]
     line_tokens = [len(tokenizer.encode(line).ids) for line in lines]
