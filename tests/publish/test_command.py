@@ -98,3 +98,29 @@ def test_public_names_of_the_publish_package() -> None:
         ]
     )
     assert all(hasattr(publish_package, name) for name in publish_package.__all__)
+
+
+def test_an_unreachable_hub_is_said_once_without_retries(out: Path, tmp_path: Path) -> None:
+    """Before: five retries with backoff (~25 s) and 12 lines of noise before the plan."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in {"HF_TOKEN", "HF_HUB_OFFLINE"}}
+    env |= {"HF_HOME": str(tmp_path), "HF_ENDPOINT": f"http://127.0.0.1:{port}"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytorrent", "publish", str(out), "--repo-id", REPO, "--dry-run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Retrying" not in result.stdout + result.stderr
+    said = [line for line in result.stdout.splitlines() if line.startswith("the Hub")]
+    assert said == [
+        f"the Hub is unreachable (127.0.0.1:{port}: Connection refused): the plan assumes an "
+        "empty repository"
+    ]
