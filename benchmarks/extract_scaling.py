@@ -1,7 +1,8 @@
 """Per-file cost of extraction against its size: time and peak memory for files of N units.
 
-Each size runs in a fresh process (so peak RSS is that file's alone), next to bare
-`libcst.parse_module` of the same text in that same process, so the ratio cancels noise:
+Each size runs in fresh processes, one for our extractor and one for bare
+`libcst.parse_module` of the same text (so each peak RSS is its own); times are CPU seconds,
+so a busy machine inflates both alike:
 
     python benchmarks/extract_scaling.py --sizes 12500 25000 50000 100000
 
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def synthetic_file(count: int, kind: str) -> str:
@@ -35,22 +37,38 @@ def peak_rss_mib() -> float:
     return 0.0
 
 
-def measure(count: int, kind: str) -> dict[str, float]:
-    """One size, in this process: bare libcst parse, then our extractor, same text."""
+def measure(count: int, kind: str, which: str) -> dict[str, float]:
+    """One size in this (fresh) process: the bare libcst parse or our extractor, so each
+    peak RSS is its own."""
     import libcst
 
     from pytorrent.drops import Drops
     from pytorrent.extract import extract_source
 
     text = synthetic_file(count, kind)
-    start = time.perf_counter()
-    libcst.parse_module(text)
-    bare = time.perf_counter() - start
-    start = time.perf_counter()
-    units = extract_source("big.py", text, Drops(), package="bench")
-    ours = time.perf_counter() - start
-    return {"n": count, "mb": len(text) / 1e6, "bare_s": bare, "ours_s": ours,
-            "units": len(units), "peak_rss_mib": peak_rss_mib()}
+    drops = Drops()
+    start = time.process_time()
+    if which == "bare":
+        libcst.parse_module(text)
+        units = count
+    else:
+        units = len(extract_source("big.py", text, drops, package="bench"))
+    seconds = time.process_time() - start
+    skipped = ",".join(sorted(drops.by_stage().get("extract", {})))
+    return {
+        "n": count,
+        "mb": len(text) / 1e6,
+        "s": seconds,
+        "units": units,
+        "peak_rss_mib": peak_rss_mib(),
+        "skipped": skipped,
+    }
+
+
+def run_child(count: int, kind: str, which: str) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", str(count), "--kind", kind, "--which", which]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return dict(json.loads(output.strip().splitlines()[-1]))
 
 
 def main() -> None:
@@ -58,25 +76,35 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[12500, 25000, 50000, 100000])
     parser.add_argument("--kind", choices=["functions", "comments"], default="functions")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--which", choices=["bare", "ours"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--bare-limit",
+        type=int,
+        default=50_000,
+        help="largest size the bare parse runs at (it has no caps)",
+    )
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(measure(args.child, args.kind)))
+        print(json.dumps(measure(args.child, args.kind, args.which)))
         return
-    rows = []
+    print(
+        f"| {args.kind} | MB | units | bare parse CPU s | ours CPU s | ours/bare | ours vs first "
+        "| size vs first | bare peak MiB | ours peak MiB | skipped as |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    first = None
     for count in args.sizes:
-        command = [sys.executable, __file__, "--child", str(count), "--kind", args.kind]
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-        rows.append(json.loads(output.strip().splitlines()[-1]))
-    first = rows[0]
-    print(f"| {args.kind} | MB | units | bare parse s | ours s | ours/bare | time vs first "
-          "| size vs first | peak RSS MiB |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for row in rows:
+        ours = run_child(count, args.kind, "ours")
+        bare = run_child(count, args.kind, "bare") if count <= args.bare_limit else None
+        first = first or ours
+        ratio = f"{ours['s'] / bare['s']:.2f}" if bare and not ours["skipped"] else "-"
         print(
-            f"| {row['n']} | {row['mb']:.2f} | {row['units']} | {row['bare_s']:.2f} "
-            f"| {row['ours_s']:.2f} | {row['ours_s'] / row['bare_s']:.2f} "
-            f"| {row['ours_s'] / first['ours_s']:.2f}x | {row['n'] / first['n']:.0f}x "
-            f"| {row['peak_rss_mib']:.0f} |"
+            f"| {count} | {ours['mb']:.2f} | {ours['units']} "
+            f"| {bare['s'] if bare else float('nan'):.2f} | {ours['s']:.2f} | {ratio} "
+            f"| {ours['s'] / first['s']:.2f}x | {count / first['n']:.0f}x "
+            f"| {bare['peak_rss_mib'] if bare else float('nan'):.0f} | {ours['peak_rss_mib']:.0f} "
+            f"| {ours['skipped'] or '-'} |",
+            flush=True,
         )
 
 
