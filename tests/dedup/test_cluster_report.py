@@ -126,8 +126,8 @@ def test_an_exact_twin_of_a_near_duplicate_carries_its_similarity() -> None:
 
 
 def _many_groups() -> list[dict[str, Any]]:
-    """70 exact groups: g33 of 4 units, g10 and g50 of 3, every other one of 2."""
-    sizes = {33: 4, 10: 3, 50: 3}
+    """70 exact groups: g60 of 7 units, g33 of 4, g10 and g50 of 3, every other one of 2."""
+    sizes = {60: 7, 33: 4, 10: 3, 50: 3}
     return [
         _unit(f"g{g:02d}{copy}", [f"g{g}_{i}" for i in range(6)], f"r{copy}", g)
         for g in range(70)
@@ -137,11 +137,15 @@ def _many_groups() -> list[dict[str, Any]]:
 
 def test_examples_are_the_largest_clusters_even_past_pruning() -> None:
     result = _dedup(_many_groups())
-    assert result.report.exact_groups == 70
-    assert result.report.exact_sizes == {2: 67, 3: 2, 4: 1}
-    examples = [(e.size, e.keeper) for e in result.report.examples]
+    report = result.report
+    assert report.exact_groups == 70
+    assert report.exact_sizes == {2: 66, 3: 2, 4: 1, 7: 1}
+    assert report.exact_duplicates == 66 * 1 + 2 * 2 + 3 + 6
+    examples = [(e.size, e.keeper) for e in report.examples]
     # Largest first, ties by keeper reference (r0:pkg/mod.py:10 sorts before ...:50).
-    assert examples == [(4, "r0:pkg/mod.py:33"), (3, "r0:pkg/mod.py:10"), (3, "r0:pkg/mod.py:50")]
+    assert examples == [(7, "r0:pkg/mod.py:60"), (4, "r0:pkg/mod.py:33"), (3, "r0:pkg/mod.py:10")]
+    # An example lists at most 5 of the dropped members, the smallest references first.
+    assert report.examples[0].members == [f"r{c}:pkg/mod.py:60" for c in range(1, 6)]
 
 
 def test_reading_back_in_small_chunks_gives_the_same_result(
@@ -154,6 +158,45 @@ def test_reading_back_in_small_chunks_gives_the_same_result(
     assert chunked.duplicates == whole.duplicates
     assert chunked.report == whole.report
     assert chunked.drops == whole.drops
+
+
+def test_rejections_add_up_over_components() -> None:
+    records = _corpus()
+    other = [f"p{i}" for i in range(10)]
+    records += [
+        _unit("s1", other, "a", 60),
+        _unit("s2", [other[0], *(f"v{i}" for i in range(9))], "b", 60),  # Jaccard 1/19
+    ]
+    result = _dedup(records)
+    assert (result.report.lsh_components, result.report.verify_rejected) == (3, 2)
+
+
+def test_a_center_without_members_does_not_hide_the_next_cluster() -> None:
+    shared = [f"u{i}" for i in range(9)]
+    records = [
+        _unit("a", ["t0", *(f"a{i}" for i in range(9))], "a", 1),
+        _unit("b", ["t0", *shared], "b", 1),  # Jaccard 1/19 with a: its own center
+        _unit("c", ["t0", *shared[:8], "extra"], "c", 1),  # Jaccard 9/11 with b
+    ]
+    result = _dedup(records)
+    assert result.duplicates == [Duplicate("c", "near_duplicate", "b", 9 / 11)]
+    assert result.report.verify_rejected == 1
+
+
+def test_a_member_as_close_to_two_centers_joins_the_first_in_keeper_order() -> None:
+    records = [
+        _unit("a", ["c1", "c2", "a1", "a2"], "a", 1),
+        _unit("b", ["c3", "c4", "b1", "b2"], "b", 1),  # nothing in common with a
+        _unit("c", ["c1", "c2", "c3", "c4"], "c", 1),  # Jaccard 1/3 with both
+    ]
+    config = DedupConfig(shingle=1, num_perm=64, bands=64, rows=1, threshold=0.3)
+    assert _dedup(records, config).duplicates == [Duplicate("c", "near_duplicate", "a", 1 / 3)]
+
+
+def test_repeated_ids_name_five_of_them() -> None:
+    records = [_unit(f"id{i % 7}", ["same", "tokens"], f"r{i}", 1) for i in range(14)]
+    with pytest.raises(ValueError, match=r"repeated among \['id0', 'id0', 'id1', 'id1', 'id2'\]$"):
+        _dedup(records)
 
 
 def _sets(values: list[int]) -> np.ndarray:
@@ -184,3 +227,22 @@ def test_report_and_drops_agree_when_an_exact_keeper_is_a_near_duplicate() -> No
         "n2": "n1",
         "n2c": "n1",
     }
+
+
+def test_an_exact_and_a_near_cluster_of_one_keeper_rank_apart() -> None:
+    # 35 keepers, each with an identical twin and a near copy: 70 clusters (the example
+    # pool is pruned), two per keeper reference of the same size, told apart by reason.
+    records = []
+    for g in range(35):
+        tokens = [f"k{g}_{i}" for i in range(6)]
+        records += [
+            _unit(f"k{g:02d}", tokens, "a", g),
+            _unit(f"t{g:02d}", tokens, "b", g),
+            _unit(f"n{g:02d}", [*tokens[:5], "changed"], "c", g),  # Jaccard 5/7
+        ]
+    report = _dedup(records).report
+    assert (report.exact_groups, report.near_clusters) == (35, 35)
+    assert [(e.reason, e.keeper) for e in report.examples] == [
+        *(("exact_duplicate", f"a:pkg/mod.py:{g}") for g in (0, 1, 10)),
+        *(("near_duplicate", f"a:pkg/mod.py:{g}") for g in (0, 1, 10)),
+    ]
