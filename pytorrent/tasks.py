@@ -162,6 +162,8 @@ def _process(
             drops.add("extract", f"extractor_error_{type(exc).__name__}", example)
             continue
         blame = content.blame(raw.path) if content.blame is not None else None
+        if content.blame is not None and blame is None and units:
+            drops.add("source", "blame_unavailable", example)  # units keep no commit
         for unit in units:
             commit = last_commit(blame, unit.start_line, unit.end_line) if blame else None
             records.append(unit_record(unit, meta, file_sha256, commit, content.blob_url))

@@ -216,7 +216,16 @@ class GitBlame:
     def __call__(self, path: str) -> list[CommitInfo | None] | None:
         try:
             porcelain = run_git(
-                self.repo, "blame", "--porcelain", "--no-textconv", self.commit, "--", path
+                # --no-ignore-revs-file: the `blame.ignoreRevsFile=` override does not clear a
+                # repository's own list on git 2.39, and a FIFO there blocks blame until killed.
+                self.repo,
+                "blame",
+                "--porcelain",
+                "--no-textconv",
+                "--no-ignore-revs-file",
+                self.commit,
+                "--",
+                path,
             )
         except GitError:
             return None
