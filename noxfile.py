@@ -89,6 +89,7 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
     "pytorrent/records.py": (
         "tests/extract/test_scenarios.py",
         "tests/extract/test_blame_slice.py",
+        "tests/extract/test_record_fields.py",
     ),
     "pytorrent/extract/comments.py": ("tests/extract",),
     "pytorrent/extract/docstrings.py": ("tests/extract",),

@@ -10,6 +10,7 @@ import pytest
 
 from pytorrent.decontam import DecontamConfig, DecontamIndex
 from pytorrent.decontam.benchmarks import BenchmarkTask
+from pytorrent.errors import ConfigError
 from pytorrent.filters import FilterConfig, UnitFilters
 from tests.dedup.records import function
 
@@ -69,3 +70,24 @@ def test_a_task_text_of_exactly_one_ngram_is_indexed(task_words: int, indexed: b
     index = DecontamIndex([task], DecontamConfig(text_ngram=10))
     record = _copied(len(SENTENCE))  # the whole sentence: covers any prefix of it
     assert _text_hits(index, record) == (["tiny/0"] if indexed else [])
+
+
+@pytest.mark.parametrize(
+    ("settings", "error"),
+    [
+        ({"text_ngram": 0}, "n-gram sizes must be >= 1"),
+        ({"code_ngram": 0}, "n-gram sizes must be >= 1"),
+        ({"text_ngram": 1, "code_ngram": 1}, None),
+        ({"min_code_coverage": 0.0}, r"min_code_coverage must be in \(0, 1\]"),
+        ({"min_code_coverage": 1e-9}, None),
+        ({"min_code_coverage": 1.0}, None),
+        ({"min_code_coverage": 1.01}, r"min_code_coverage must be in \(0, 1\]"),
+    ],
+    ids=repr,
+)
+def test_config_bounds(settings: dict[str, float], error: str | None) -> None:
+    if error is None:
+        assert DecontamConfig(**settings)  # type: ignore[arg-type]
+        return
+    with pytest.raises(ConfigError, match=f"^decontamination {error}$"):
+        DecontamConfig(**settings)  # type: ignore[arg-type]
