@@ -90,6 +90,25 @@ def our_loop(settings: Settings, corpus: Path, steps: int) -> float:
     return (steps - WARM) * units_per_step / seconds
 
 
+def checkpoint_seconds(settings: Settings, corpus: Path, repeats: int = 5) -> float:
+    """Median seconds of one checkpoint of this model (model, optimizer with state, RNG)."""
+    from pytorrent.train import checkpoint
+
+    task = fresh_task(settings, corpus)
+    optimizer = loop.make_optimizer(task, settings)
+    scheduler = loop.make_scheduler(optimizer, task, settings, 10)
+    batch = next(loop.stream(task, loop.Progress()))[2]
+    task.loss(task.model, batch).backward()
+    optimizer.step()  # so the optimizer state exists, as in training
+    times = []
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            checkpoint.save(Path(folder), task.model, optimizer, scheduler, loop.Progress())
+            times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def data_epoch(settings: Settings, corpus: Path) -> float:
     """Units/s of one whole epoch of the batch stream alone, shard loads included."""
     task = fresh_task(settings, corpus)
@@ -103,7 +122,9 @@ def overhead(
 ) -> dict[str, float]:
     steps = max(2 * WARM, steps - steps % WARM)
     settings = make_settings(
-        model, "tiny", {"max_steps": steps, "eval_every": WARM, "eval_batches": 1}
+        model,
+        "tiny",
+        {"max_steps": steps, "eval_every": WARM, "eval_batches": 1, "keep_best": False},
     )
     bare, ours = [], []
     for _ in range(repeats):
@@ -111,7 +132,14 @@ def overhead(
         ours.append(our_loop(settings, corpus, steps))
     ratios = [o / b for o, b in zip(ours, bare, strict=True)]
     data = data_epoch(settings, corpus) if with_data else math.nan
+    saving = checkpoint_seconds(settings, corpus)
+    window = (steps - WARM) * settings.batch_size * settings.context / statistics.median(ours)
+    checkpoints = (steps - WARM) // WARM
     return {
+        "checkpoint_s": saving,
+        "ratio_without_checkpoints": statistics.median(ratios)
+        * window
+        / (window - checkpoints * saving),
         "bare": statistics.median(bare),
         "ours": statistics.median(ours),
         "ratio": statistics.median(ratios),
@@ -179,7 +207,9 @@ def main() -> None:
             f"{unit}/s, ratio {found['ratio']:.3f}; one epoch of data alone "
             f"{found['data']:,.0f} {unit}/s = {found['data_ratio']:.0f}x the model's consumption; "
             f"ratio with the shard loads amortised "
-            f"{found['ratio'] / (1 + 1 / found['data_ratio']):.3f}"
+            f"{found['ratio'] / (1 + 1 / found['data_ratio']):.3f}; one checkpoint "
+            f"{1000 * found['checkpoint_s']:.0f} ms, ratio without the checkpoints "
+            f"{found['ratio_without_checkpoints']:.3f}"
         )
     if args.budget_s <= 0:
         return
