@@ -77,8 +77,20 @@ def header(head: str) -> tuple[list[str], str]:
 
 
 def head_comments(head: str) -> list[str]:
-    """Every full-line `#` comment of the head, also those after imports or code."""
-    return [line.strip() for line in head.splitlines() if line.lstrip().startswith("#")]
+    """Every full-line `#` comment of the head, also those after imports or code; lines
+    inside strings are not comments (webencodings' `mklabels.py` holds the header it writes,
+    "# XXX Do not edit!", in a template string)."""
+    comments: list[str] = []
+    code_rows: set[int] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(head).readline):
+            if token.type == tokenize.COMMENT and token.start[0] not in code_rows:
+                comments.append(token.string)
+            elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT):
+                code_rows.update(range(token.start[0], token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):  # the head ends inside a statement
+        pass
+    return comments
 
 
 def generated_marker(path: str, head: str | None) -> str | None:
