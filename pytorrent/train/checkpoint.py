@@ -50,7 +50,9 @@ def save(
     optimizer: Any,
     scheduler: Any,
     progress: Progress,
+    scaler: Any = None,
 ) -> None:
+    """Write the state; `scaler` is the fp16 gradient scaler on CUDA (None elsewhere)."""
     folder.mkdir(parents=True, exist_ok=True)
     state = {
         "model": model.state_dict(),
@@ -58,17 +60,22 @@ def save(
         "scheduler": scheduler.state_dict(),
         "rng": rng_states(),
         "progress": asdict(progress),
+        "scaler": scaler.state_dict() if scaler is not None else None,
     }
     temporary = folder / f".{STATE_FILE}.tmp"
     torch.save(state, temporary)
     temporary.replace(folder / STATE_FILE)
 
 
-def load(folder: Path, model: torch.nn.Module, optimizer: Any, scheduler: Any) -> Progress:
+def load(
+    folder: Path, model: torch.nn.Module, optimizer: Any, scheduler: Any, scaler: Any = None
+) -> Progress:
     """Restore everything `save` wrote into the given objects; the progress to continue from."""
     state = torch.load(folder / STATE_FILE, map_location="cpu", weights_only=False)
     model.load_state_dict(state["model"])
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
+    if scaler is not None and state.get("scaler") is not None:
+        scaler.load_state_dict(state["scaler"])
     restore_rng(state["rng"])
     return Progress(**state["progress"])

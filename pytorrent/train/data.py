@@ -108,9 +108,11 @@ def shard_blocks(
     for text in iter_texts([path], column):
         buffer.extend(encode(text))
         buffer.extend(separator)
-        while len(buffer) >= size:
-            blocks.append(buffer[:size])
-            del buffer[:size]
+        start = 0  # cut all full blocks, then drop them at once: linear in a long text
+        while len(buffer) - start >= size:
+            blocks.append(buffer[start : start + size])
+            start += size
+        del buffer[:start]
     return blocks
 
 

@@ -202,14 +202,14 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
     optimizer = make_optimizer(task, settings)
     total = total_steps(settings, task)
     scheduler = make_scheduler(optimizer, task, settings, total)
-    progress = Progress()
-    if resume:
-        progress = checkpoint.load(run / CHECKPOINT, task.model, optimizer, scheduler)
-        keep_metrics_until(run, progress.step)
     # The optimizer stays unwrapped: accelerate's wrapper costs milliseconds a step on small
     # models; its fp16 GradScaler (None otherwise) is applied here directly.
-    model = accelerator.prepare(task.model)
     scaler = accelerator.scaler
+    progress = Progress()
+    if resume:
+        progress = checkpoint.load(run / CHECKPOINT, task.model, optimizer, scheduler, scaler)
+        keep_metrics_until(run, progress.step)
+    model = accelerator.prepare(task.model)
     started = time.monotonic() - progress.seconds
 
     def record(step: int, epoch: int, train_loss: float) -> None:
@@ -229,7 +229,12 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
                 task.save_model(accelerator.unwrap_model(model), run / MODEL)
         progress.seconds = time.monotonic() - started
         checkpoint.save(
-            run / CHECKPOINT, accelerator.unwrap_model(model), optimizer, scheduler, progress
+            run / CHECKPOINT,
+            accelerator.unwrap_model(model),
+            optimizer,
+            scheduler,
+            progress,
+            scaler,
         )
 
     batches = stream(task, progress)

@@ -29,10 +29,12 @@ def interrupted_then_resumed(
     """Kill the run (KeyboardInterrupt) as it is about to checkpoint `stop_at`, then resume."""
     real_save = checkpoint.save
 
-    def save(folder: Path, model: Any, optimizer: Any, scheduler: Any, progress: Any) -> None:
+    def save(
+        folder: Path, model: Any, optimizer: Any, scheduler: Any, progress: Any, scaler: Any
+    ) -> None:
         if progress.step == stop_at:
             raise KeyboardInterrupt
-        real_save(folder, model, optimizer, scheduler, progress)
+        real_save(folder, model, optimizer, scheduler, progress, scaler)
 
     monkeypatch.setattr(checkpoint, "save", save)
     with pytest.raises(KeyboardInterrupt):
