@@ -154,12 +154,23 @@ def evaluate(
     return total / units
 
 
+def clock(seconds: float) -> str:
+    """h:mm:ss, hours unbounded (a paper run may take days)."""
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
 class Meter:
     """Progress on stderr at most every few seconds: step, loss, units/s and an ETA."""
 
     def __init__(self, kind: str, unit_name: str, first_step: int, total: int) -> None:
         self.kind, self.unit_name, self.total = kind, unit_name, total
         self.start, self.first_step, self.units, self.last = time.monotonic(), first_step, 0, 0.0
+
+    def due(self, step: int) -> bool:
+        """Whether `update` prints at this step (reading the loss synchronises with the GPU)."""
+        return time.monotonic() - self.last >= PROGRESS_SECONDS or step == self.total
 
     def update(self, step: int, units: int, loss: float | None) -> None:
         self.units += units
@@ -173,7 +184,7 @@ class Meter:
         shown = f" loss {loss:.4f}" if loss is not None else ""
         print(
             f"train {self.kind}: step {step}/{self.total}{shown} "
-            f"{self.units / seconds:,.0f} {self.unit_name}/s ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}",
+            f"{self.units / seconds:,.0f} {self.unit_name}/s ETA {clock(eta)}",
             file=sys.stderr,
             flush=True,
         )
@@ -268,7 +279,8 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
         progress.step += 1
-        meter.update(progress.step, units, None)
+        mean_loss = float(loss_sum) / max(loss_count, 1) if meter.due(progress.step) else None
+        meter.update(progress.step, units, mean_loss)
         if progress.step % settings.eval_every == 0 or progress.step == total:
             record(progress.step, progress.epoch, float(loss_sum) / max(loss_count, 1))
             loss_sum, loss_count = torch.zeros((), device=accelerator.device), 0
