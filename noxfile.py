@@ -91,9 +91,14 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
         "tests/extract/test_blame_slice.py",
         "tests/extract/test_record_fields.py",
     ),
-    "pytorrent/extract/comments.py": ("tests/extract",),
-    "pytorrent/extract/docstrings.py": ("tests/extract",),
-    "pytorrent/extract/engine.py": ("tests/extract",),
+    # Not the hypothesmith properties: a surviving mutant would run them whole (minutes each).
+    "pytorrent/extract/comments.py": (
+        "tests/extract/test_comments.py",
+        "tests/extract/test_comment_columns.py",
+        "tests/extract/test_comment_prose.py",
+    ),
+    "pytorrent/extract/docstrings.py": ("tests/extract/test_docstrings_categories.py",),
+    "pytorrent/extract/engine.py": ("tests/extract", "--ignore=tests/extract/test_properties.py"),
     "pytorrent/task_cache.py": ("tests/test_cache_key.py", "tests/test_build_resume.py"),
     "pytorrent/sources/paths.py": ("tests/sources",),
     "pytorrent/sources/members.py": ("tests/sources",),
@@ -108,7 +113,7 @@ def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
     return (
         "\n[tool.mutmut]\n"
         'source_paths = ["pytorrent", "crawlers"]\n'
-        'also_copy = ["schemas", "benchmarks"]\n'
+        'also_copy = ["schemas", "benchmarks", "docs", "README.md"]\n'
         f"only_mutate = {json.dumps([module])}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(list(tests))}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
