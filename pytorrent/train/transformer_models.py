@@ -19,6 +19,12 @@ from pytorrent.train.data import line_batches, packed_batches, split_shards
 from pytorrent.train.presets import Settings
 
 
+def recompute_activations(model: Any) -> None:
+    """Activation (gradient) checkpointing, by the name this transformers version uses."""
+    enable = getattr(model, "activation_checkpointing_enable", None)
+    (enable or model.gradient_checkpointing_enable)()
+
+
 def gpt2_model(settings: Settings, tokenizer: Any) -> nn.Module:
     from transformers import GPT2Config, GPT2LMHeadModel
 
@@ -36,7 +42,7 @@ def gpt2_model(settings: Settings, tokenizer: Any) -> nn.Module:
     )
     model = GPT2LMHeadModel(config)
     if settings.gradient_checkpointing:
-        model.gradient_checkpointing_enable()  # type: ignore[no-untyped-call]
+        recompute_activations(model)
     return model
 
 
@@ -58,7 +64,7 @@ def mlm_model(settings: Settings, tokenizer: Any) -> nn.Module:
     )
     model = RobertaForMaskedLM(config)
     if settings.gradient_checkpointing:
-        model.gradient_checkpointing_enable()  # type: ignore[no-untyped-call]
+        recompute_activations(model)
     return model
 
 

@@ -99,3 +99,15 @@ def test_mlm_reloads_as_masked_lm_and_masks_80_10_10(trained: Trained, tmp_path:
     as_mask = (batch["input_ids"][chosen] == tokenizer.mask_token_id).float().mean().item()
     kept = (batch["input_ids"][chosen] == original[chosen]).float().mean().item()
     assert 0.12 < share < 0.18 and 0.75 < as_mask < 0.85 and 0.06 < kept < 0.14
+
+
+def test_gradient_checkpointing_trains_the_same_model(trained: Trained, tmp_path: Path) -> None:
+    """Recomputing activations (dropout RNG preserved) changes memory, not the losses."""
+    plain = train_run(tiny("gpt2", max_steps=4, eval_every=2), trained.out, tmp_path / "plain")
+    settings = tiny("gpt2", max_steps=4, eval_every=2, gradient_checkpointing=True)
+    recomputed = train_run(settings, trained.out, tmp_path / "recomputed")
+    assert json.loads((tmp_path / "recomputed" / "config.json").read_text())["settings"][
+        "gradient_checkpointing"
+    ]
+    for ours, theirs in zip(losses(recomputed), losses(plain), strict=True):
+        assert ours["val_loss"] == pytest.approx(theirs["val_loss"], rel=1e-5)
