@@ -246,3 +246,17 @@ def test_an_exact_and_a_near_cluster_of_one_keeper_rank_apart() -> None:
         *(("exact_duplicate", f"a:pkg/mod.py:{g}") for g in (0, 1, 10)),
         *(("near_duplicate", f"a:pkg/mod.py:{g}") for g in (0, 1, 10)),
     ]
+
+
+def test_every_exact_copy_of_a_near_duplicate_is_counted() -> None:
+    records = [
+        _unit("keep", ["t1", "t2", "t3"], "a", 1),
+        _unit("near", ["t1", "t2", "t4"], "b", 1),  # Jaccard 2/4 with keep
+        *(_unit(f"twin{i}", ["t1", "t2", "t4"], f"c{i}", 1) for i in range(3)),
+    ]
+    result = _dedup(records)
+    assert result.report.exact_then_near == 3
+    assert {d.id: d.reason for d in result.duplicates} == {
+        "near": "near_duplicate",
+        **{f"twin{i}": "near_duplicate" for i in range(3)},
+    }
