@@ -35,8 +35,8 @@ from pytorrent.dedup.hashing import TokenHasher
 from pytorrent.dedup.signatures import batch_keys, pair_words
 from pytorrent.filters import FilterConfig, UnitFilters, first_lines
 from pytorrent.filters.size import unit_lines
+from pytorrent.metadata.core import license_of, spdx_license_of
 from pytorrent.pipeline import build
-from pytorrent.sources.metadata import license_of, spdx_license_of
 
 NEW_FILTERS = ("data_file", "generated", "tool_output", "data_literal", "too_long")
 DEFAULT_PACKAGES = ("pandas", "matplotlib", "pygments", "pip", "pyparsing", "urllib3", "numpy")

@@ -11,7 +11,7 @@ import tarfile
 import zipfile
 from typing import Any
 
-from pytorrent.sources.metadata import parse_core_metadata
+from pytorrent.metadata.core import parse_core_metadata
 
 MAX_METADATA_BYTES = 2 * 1024 * 1024
 MAX_MEMBERS_SCANNED = 20_000

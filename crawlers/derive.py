@@ -12,7 +12,7 @@ from email.message import Message
 from typing import Any
 
 from crawlers.select import iter_release_files
-from pytorrent.sources.metadata import license_of
+from pytorrent.metadata.core import license_of
 
 #: License classifiers that name exactly one SPDX license (ambiguous ones, such as
 #: "BSD License" or "Apache Software License", are deliberately absent).

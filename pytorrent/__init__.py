@@ -19,12 +19,12 @@ from pytorrent.errors import (
     SourceError,
     WorkFolderBusyError,
 )
+from pytorrent.version import __version__
 
 if TYPE_CHECKING:
     from pytorrent.config import BuildConfig
     from pytorrent.pipeline import BuildReport, build
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BuildConfig",

@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from pytorrent import __version__
 from pytorrent.errors import ConfigError, PytorrentError
+from pytorrent.version import __version__
 
 #: Command name -> one-line help. A command's module is imported only when it runs, so a
 #: slow or broken optional command never affects the others.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from packaging.version import InvalidVersion, Version
 
-from pytorrent import __version__
+from pytorrent.atomic import replace_folder
 from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
@@ -33,10 +33,11 @@ from pytorrent.sources import PackageHandle, Source, parse_source_spec
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
 from pytorrent.task_cache import TaskCache
-from pytorrent.tasks import TaskSettings, process_package, read_records
+from pytorrent.task_settings import TaskSettings
+from pytorrent.tasks import process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
+from pytorrent.version import __version__
 from pytorrent.workdir import WorkFolder, default_work_dir
-from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
 from pytorrent.write.guard import check_output, check_work, clean_leftovers, mark, unmark

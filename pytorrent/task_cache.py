@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from pytorrent import __version__
+from pytorrent.atomic import atomic_file
 from pytorrent.extract import engine
 from pytorrent.results import PackageResult
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile
-from pytorrent.write.atomic import atomic_file
+from pytorrent.version import __version__
 
 if TYPE_CHECKING:
-    from pytorrent.tasks import TaskSettings
+    from pytorrent.task_settings import TaskSettings
 
 #: Bumped when the layout of cache entries or the shape of their records changes (2: `url`
 #: carries the line span).

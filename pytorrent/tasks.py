@@ -14,7 +14,7 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,8 @@ from typing import Any
 import orjson
 import zstandard
 
-from pytorrent.dedup import DedupConfig, compute_signatures
+from pytorrent.atomic import atomic_file
+from pytorrent.dedup import compute_signatures
 from pytorrent.drops import Drops
 from pytorrent.executor.limits import PackageTimeout, apply_worker_memory, package_deadline
 from pytorrent.extract import extract_source, script_category
@@ -35,23 +36,10 @@ from pytorrent.filters import (
 )
 from pytorrent.records import last_commit, unit_record
 from pytorrent.results import PackageResult, failed_result
-from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits
+from pytorrent.sources.base import PackageContent, PackageHandle
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from pytorrent.task_cache import TaskCache, cache_key
-from pytorrent.write.atomic import atomic_file
-
-
-@dataclass(frozen=True)
-class TaskSettings:
-    """What a worker needs besides the package: picklable, small."""
-
-    categories: tuple[str, ...]
-    limits: ReadLimits
-    work_dir: str  # the task cache folder (shared by every worker)
-    filters: FilterConfig = field(default_factory=FilterConfig.none)
-    dedup: DedupConfig | None = None
-    package_timeout_s: float = 0.0  # run-only: wall budget of one package (0: none)
-    worker_memory_bytes: int = 0  # run-only: address-space cap of a worker (0: none)
+from pytorrent.task_settings import TaskSettings
 
 
 @lru_cache(maxsize=4)

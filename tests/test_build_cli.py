@@ -12,8 +12,8 @@ import pytest
 import yaml
 from datasets import load_dataset
 
+from pytorrent.atomic import sha256_file
 from pytorrent.models import AcsRecord, BuildManifest, PairRecord
-from pytorrent.write.atomic import sha256_file
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess[str]:

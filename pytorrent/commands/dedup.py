@@ -16,13 +16,13 @@ from pathlib import Path
 import orjson
 import pyarrow.parquet as pq
 
+from pytorrent.atomic import replace_folder
 from pytorrent.dedup import DedupConfig, SignatureBatch, compute_signatures, find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import ConfigError, OutputError
 from pytorrent.models import BuildManifest, PackageMetadata, Split
 from pytorrent.split import SPLITS
 from pytorrent.stats import register_files, write_stats
-from pytorrent.write.atomic import replace_folder
 from pytorrent.write.card import write_card
 from pytorrent.write.corpus import write_shards
 from pytorrent.write.guard import check_output, clean_leftovers, mark, unmark

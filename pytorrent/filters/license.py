@@ -2,7 +2,7 @@
 
 CodeParrot and The Stack built permissively licensed corpora by keeping repositories under
 a list of licenses. Here a unit's `license` is its package's SPDX expression (normalised by
-`pytorrent.sources.licenses`), and an expression is accepted when the licenses it requires
+`pytorrent.metadata.licenses`), and an expression is accepted when the licenses it requires
 are all accepted: `MIT OR GPL-3.0-only` needs one side, `MIT AND Zlib` both; an exception
 (`Apache-2.0 WITH LLVM-exception`) only adds permissions, so its base license decides. A
 unit without a resolved license is dropped: nothing says its use is allowed.

@@ -22,7 +22,6 @@ from huggingface_hub.errors import (
 # The check huggingface_hub runs on every call; exported lazily, so imported from its module.
 from huggingface_hub.utils._validators import validate_repo_id
 
-from pytorrent import __version__
 from pytorrent.errors import ConfigError, OutputError
 from pytorrent.publish.hub import HUB_ERRORS, hub_error, resolve_token
 from pytorrent.publish.plan import (
@@ -36,6 +35,7 @@ from pytorrent.publish.plan import (
 )
 from pytorrent.publish.remote import RemoteFile, remote_files
 from pytorrent.publish.verify import VerifiedFolder, verify_folder
+from pytorrent.version import __version__
 
 REPO_TYPE = "dataset"
 DEFAULT_MESSAGE = "Publish pytorrent corpus"

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from pytorrent.atomic import sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.models import BuildManifest
-from pytorrent.write.atomic import sha256_file
 
 MANIFEST = "build.json"
 CARD = "README.md"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from pytorrent.drops import Drops
+from pytorrent.metadata.core import metadata_from_message, parse_core_metadata
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile, ReadLimits
 from pytorrent.sources.conda import (
@@ -34,7 +35,6 @@ from pytorrent.sources.containers import (
     stream_members,
 )
 from pytorrent.sources.members import ArchiveError, Member
-from pytorrent.sources.metadata import metadata_from_message, parse_core_metadata
 from pytorrent.sources.project import is_tree_metadata_path, tree_message
 from pytorrent.sources.reader import STAGE, keep_path, read_named_files, read_python_files
 

@@ -17,11 +17,11 @@ from typing import BinaryIO, Literal
 import orjson
 from packaging.utils import canonicalize_name
 
+from pytorrent.metadata.purl import make_purl
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import ReadLimits
 from pytorrent.sources.containers import decompressed
 from pytorrent.sources.members import ArchiveError, Member
-from pytorrent.sources.purl import make_purl
 from pytorrent.sources.tarstream import tar_members
 from pytorrent.sources.zipread import open_zip
 

@@ -17,10 +17,10 @@ from pathlib import Path
 from packaging.utils import canonicalize_name
 
 from pytorrent.drops import Drops
+from pytorrent.metadata.core import metadata_from_message
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile, ReadLimits, Source
 from pytorrent.sources.folder import listed_members
-from pytorrent.sources.metadata import metadata_from_message
 from pytorrent.sources.reader import read_python_files
 
 

@@ -12,8 +12,8 @@ import importlib
 from collections.abc import Mapping
 from email.message import Message
 
+from pytorrent.metadata.core import metadata_from_message, parse_core_metadata
 from pytorrent.models import PackageMetadata
-from pytorrent.sources.metadata import metadata_from_message, parse_core_metadata
 
 _ROOT_FILES = ("PKG-INFO", "pyproject.toml", "setup.cfg")
 

@@ -31,8 +31,8 @@ from crawlers.store import Store
 from crawlers.summary import CrawlSummary
 from pytorrent.drops import Drops
 from pytorrent.errors import ConfigError
+from pytorrent.metadata.purl import make_purl
 from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits, Source
-from pytorrent.sources.purl import make_purl
 
 STAGE = "crawl"
 Kind = Literal["pypi", "conda"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pytorrent.atomic import atomic_file, sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.models import BuildManifest, FileDigest
-from pytorrent.write.atomic import atomic_file, sha256_file
 
 MANIFEST = "build.json"
 

@@ -16,10 +16,10 @@ import numpy.typing as npt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from pytorrent.atomic import atomic_file
 from pytorrent.split import SPLITS
 from pytorrent.stats.collect import Collected
 from pytorrent.stats.histogram import IntHistogram
-from pytorrent.write.atomic import atomic_file
 
 DPI = 100
 _OVERFLOW = 30  # complexity bars: 1..30 and one bar for more

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pytorrent.atomic import atomic_file
 from pytorrent.errors import OutputError
 from pytorrent.stats.collect import collect_stats
 from pytorrent.stats.models import CorpusStats, TokenizerStats
 from pytorrent.stats.report import render_report
-from pytorrent.write.atomic import atomic_file
 
 STATS_DIR = "stats"
 STATS_JSON = "stats/stats.json"

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytorrent.atomic import atomic_file
 from pytorrent.train.probe_baselines import Baselines
 from pytorrent.train.probe_distance import Dependency
 from pytorrent.train.probe_samples import SampleMeasures
-from pytorrent.write.atomic import atomic_file
 
 JSON_FILE = "probe.json"
 MARKDOWN_FILE = "probe.md"

@@ -78,7 +78,7 @@ _HUB_LICENSES = {
     "agpl-3.0": "agpl-3.0",
     "cc0-1.0": "cc0-1.0",
     "zlib": "zlib",
-    # SPDX ids as pytorrent.sources.licenses normalises them
+    # SPDX ids as pytorrent.metadata.licenses normalises them
     "gpl-2.0-only": "gpl-2.0",
     "gpl-2.0-or-later": "gpl-2.0",
     "gpl-3.0-only": "gpl-3.0",

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pytorrent.atomic import sha256_file
 from pytorrent.models import FileDigest, Split
 from pytorrent.records import acs_row
 from pytorrent.split import SPLITS
-from pytorrent.write.atomic import sha256_file
 from pytorrent.write.csn import CsnExport
 from pytorrent.write.shards import ACS_SCHEMA, JsonlGzShards, ParquetShards
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from huggingface_hub import constants
 
+from pytorrent.atomic import sha256_file
 from pytorrent.config import BuildConfig
 from pytorrent.models import FileDigest
 from pytorrent.pipeline import build
-from pytorrent.write.atomic import sha256_file
 from tests.envs import make_site
 from tests.publish.fake_hub import FakeHfApi
 

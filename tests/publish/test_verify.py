@@ -9,10 +9,10 @@ import pytest
 import yaml
 from datasets import load_dataset
 
+from pytorrent.atomic import sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.publish import verify_folder
 from pytorrent.publish.verify import _glob_match
-from pytorrent.write.atomic import sha256_file
 from tests.publish.conftest import local_files, rewrite
 
 

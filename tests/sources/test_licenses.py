@@ -16,15 +16,15 @@ from pytorrent.filters.license import (
     expression_accepted,
     parse_license_filter,
 )
-from pytorrent.models import BuildManifest
-from pytorrent.pipeline import build
-from pytorrent.sources.licenses import (
+from pytorrent.metadata.core import metadata_from_message, parse_core_metadata
+from pytorrent.metadata.licenses import (
     classifiers_license,
     license_text_id,
     resolve_license,
     text_license,
 )
-from pytorrent.sources.metadata import metadata_from_message, parse_core_metadata
+from pytorrent.models import BuildManifest
+from pytorrent.pipeline import build
 from pytorrent.write.card import hub_license_id
 from tests.envs import distinct_core, install_package
 

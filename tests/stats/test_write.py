@@ -10,10 +10,10 @@ import matplotlib.image
 import pytest
 from PIL import Image
 
+from pytorrent.atomic import sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.models import BuildManifest
 from pytorrent.stats import CorpusStats, load_stats, register_files, write_stats
-from pytorrent.write.atomic import sha256_file
 from tests.stats.conftest import DROPS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pytorrent.atomic import sha256_file
 from pytorrent.cli import main
 from pytorrent.models import BuildManifest
-from pytorrent.write.atomic import sha256_file
 
 
 def test_tokenizer_command_trains_and_registers_files(

@@ -13,9 +13,9 @@ from email.message import Message
 
 from packaging.utils import canonicalize_name
 
+from pytorrent.metadata.licenses import resolve_license
+from pytorrent.metadata.purl import make_purl
 from pytorrent.models import PackageMetadata
-from pytorrent.sources.licenses import resolve_license
-from pytorrent.sources.purl import make_purl
 
 _LICENSE_CLASSIFIER = "License :: "
 
