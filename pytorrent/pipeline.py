@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from pytorrent.atomic import replace_folder
 from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
@@ -26,6 +24,7 @@ from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.executor.limits import auto_worker_memory
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
+from pytorrent.metadata.versions import version_key
 from pytorrent.models import BuildManifest, PackageMetadata, Split
 from pytorrent.results import PackageResult, failed_result
 from pytorrent.run_guards import refuse_all_failed, refuse_worker_reimport
@@ -92,13 +91,6 @@ class RunStats:
             self.worker_peak_rss[result.worker] = max(peak, result.peak_rss_bytes)
 
 
-def _version_key(version: str) -> tuple[int, Version | str]:
-    try:
-        return (1, Version(version))
-    except InvalidVersion:
-        return (0, version)
-
-
 def collect_packages(
     config: BuildConfig, drops: Drops, sources: Sequence[Source] | None = None
 ) -> list[PackageHandle]:
@@ -112,7 +104,7 @@ def collect_packages(
             if kept is None:
                 newest[handle.name] = handle
                 continue
-            older, newer = sorted((kept, handle), key=lambda h: _version_key(h.version))
+            older, newer = sorted((kept, handle), key=lambda h: version_key(h.version))
             if older.version == newer.version:
                 drops.add("source", "duplicate_package", handle.key)
                 continue

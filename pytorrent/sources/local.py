@@ -25,6 +25,7 @@ from packaging.version import InvalidVersion, Version
 
 from pytorrent.drops import Drops
 from pytorrent.errors import SourceError
+from pytorrent.metadata.versions import version_key
 from pytorrent.sources.archive import ArchiveKind, ArchivePackage
 from pytorrent.sources.base import PackageHandle, ReadLimits, Source
 from pytorrent.sources.conda import INDEX
@@ -197,14 +198,6 @@ def discover(root: Path, limits: ReadLimits, drops: Drops) -> Iterator[Candidate
         yield folder_candidate(root, limits)
 
 
-def _version_key(version: str) -> tuple[int, Version | str]:
-    """PEP 440 order; versions that do not parse sort below every valid one, by text."""
-    try:
-        return (1, Version(version))
-    except InvalidVersion:
-        return (0, version)
-
-
 def select_releases(
     candidates: Iterable[Candidate], drops: Drops, all_versions: bool = False
 ) -> list[PackageHandle]:
@@ -215,10 +208,10 @@ def select_releases(
     chosen: list[PackageHandle] = []
     for name in sorted(groups):
         ordered = sorted(groups[name], key=lambda c: (c.rank, c.filename))
-        ordered.sort(key=lambda c: _version_key(c.handle.version), reverse=True)
+        ordered.sort(key=lambda c: version_key(c.handle.version), reverse=True)
         kept: list[tuple[int, Version | str]] = []
         for candidate in ordered:
-            key = _version_key(candidate.handle.version)
+            key = version_key(candidate.handle.version)
             if key in kept:
                 drops.add(STAGE, "duplicate_release_file", candidate.filename)
             elif kept and not all_versions:
