@@ -106,3 +106,36 @@ def test_bad_scenarios_name_the_accepted_form(text: str) -> None:
         ValueError, match=rf"^--acs takes numbers 0-5 separated by commas, not '{text}'$"
     ):
         parse_scenarios(text)
+
+
+def test_an_id_is_the_same_across_releases_of_pytorrent() -> None:
+    # Ids are stored by users and by the Hub: the key layout must never change silently.
+    assert (
+        record_id("demo", "1.0", "pkg/mod.py", "function", "f", 2, 8) == "c85ed005e77ce96c1245bbf0"
+    )
+
+
+def test_provenance_fields_without_and_with_a_commit() -> None:
+    units, _ = extract(SOURCE, path="pkg/a b.py")
+    unit = next(u for u in units if u.kind == "function")
+    plain = unit_record(unit, META, "f" * 64)
+    assert (plain["sha"], plain["commit_sha"], plain["commit_date"]) == ("f" * 64, None, None)
+    assert plain["partition"] == ""  # the split fills it in
+    assert plain["url"] == "pkg:pypi/demo@1.0#pkg/a%20b.py:L2-L8"
+    archived = unit_record(unit, META.model_copy(update={"archive_sha256": "a" * 64}), "f" * 64)
+    assert archived["sha"] == "a" * 64
+    blob = "https://forge.invalid/x/blob/abc/{path}#L{start}-L{end}"
+    committed = unit_record(unit, META, "f" * 64, COMMIT, blob)
+    assert committed["commit_date"] == COMMIT.date
+    assert committed["url"] == "https://forge.invalid/x/blob/abc/pkg/a%20b.py#L2-L8"
+
+
+def test_two_units_of_one_name_get_two_ids() -> None:
+    units, _ = extract("def f():\n    return 1\n\n\ndef f():\n    return 2\n")
+    ids = {unit_record(u, META, "f" * 64)["id"] for u in units if u.kind == "function"}
+    assert len(ids) == 2
+
+
+def test_an_unknown_scenario_is_named() -> None:
+    with pytest.raises(ValueError, match=r"^unknown scenario 6$"):
+        acs_row(_record(), 6)
