@@ -9,9 +9,13 @@ from typing import Any
 
 from pytorrent.train import require_extra
 from pytorrent.train.data import CONFIGS, TEXTS
+from pytorrent.train.lora_cli import add_lora_parser, run_lora
 from pytorrent.train.presets import DEVICES, PRESETS, make_settings
 
-HELP = "train a char-level LSTM, GPT-2 or a masked LM from scratch on a built corpus (extra train)"
+HELP = (
+    "train a char-level LSTM, GPT-2 or a masked LM from scratch, or LoRA-fine-tune a local model,"
+    " on a built corpus (extra train)"
+)
 
 MODEL_HELP = {
     "lstm": "character-level LSTM baseline (Embedding, 2 x LSTM, Dense); reports bits per char",
@@ -78,6 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     subparsers = parser.add_subparsers(dest="model", metavar="MODEL", required=True)
     for model in MODEL_HELP:
         _add_model(subparsers, model)
+    add_lora_parser(subparsers, COMMON)
 
 
 def overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -86,6 +91,10 @@ def overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model == "lora":
+        from pytorrent.evaluate.examples import read_examples  # eval gen's prompts, shared
+
+        return run_lora(args, read_examples)
     require_extra()
     from transformers.utils import logging as transformers_logging
 
