@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
+from pytorrent import layout
 from pytorrent.atomic import replace_folder
 from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
@@ -311,10 +312,8 @@ def _write_output(
     )
     files, split_counts, kinds = written.files, written.split_counts, written.kinds
     package_rows = [p.model_dump(mode="json") for p in sorted(packages, key=lambda p: p.name)]
-    packages_path = staging / "packages" / "packages.jsonl.gz"
-    files["packages/packages.jsonl.gz"] = digest(
-        packages_path, write_jsonl_gz(packages_path, package_rows)
-    )
+    packages_path = staging / layout.PACKAGES
+    files[layout.PACKAGES] = digest(packages_path, write_jsonl_gz(packages_path, package_rows))
     licenses = Counter(p.license or "unknown" for p in packages)
     counts = {
         "packages": len(packages),
@@ -367,5 +366,5 @@ def _write_output(
         contamination=sorted(c for r in results for c in r.contaminated),
         files=dict(sorted(files.items())),
     )
-    (staging / "build.json").write_text(manifest.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    layout.write_manifest(staging, manifest)
     return manifest

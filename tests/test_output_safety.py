@@ -5,11 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from pytorrent.cli import main
+from pytorrent.write.public import md_cell
 from tests.envs import folder_bytes, install_package, make_site
 
 
@@ -129,7 +131,12 @@ def test_card_escapes_pipes_and_build_json_has_no_absolute_paths(
     monkeypatch.chdir(tmp_path)
     assert build(site, tmp_path / "out", "--no-filter") == 0
     card = (tmp_path / "out" / "README.md").read_text()
-    assert "| MIT \\| Apache-2.0 | 1 |" in card
+    # Licenses are SPDX ids in the card now (this text resolves to none: "unknown"); every
+    # table row keeps its cells, and a pipe in any cell is escaped.
+    table = card.split("| license | packages |")[1].split("\n\n")[0].splitlines()[2:]
+    assert table == ["| unknown | 1 |"]
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 3 for row in table)
+    assert md_cell("MIT | Apache-2.0") == "MIT \\| Apache-2.0"
     text = (tmp_path / "out" / "build.json").read_text()
     assert json.loads(text)["inputs"] == ["installed:site-packages"]
     assert str(tmp_path) not in text and str(tmp_path) not in card

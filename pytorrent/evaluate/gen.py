@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pytorrent import layout
 from pytorrent.evaluate import generation
 from pytorrent.evaluate.examples import read_examples
 from pytorrent.evaluate.identity import file_sha256, versions
@@ -26,7 +27,7 @@ _TABLE_METRICS = ("bleu", "smoothed_bleu", "rougeL", "exact_match", "syntax_ok",
 
 
 def corpus_identity(corpus: Path, acs: int, split: str) -> dict[str, Any]:
-    build = corpus / "build.json"
+    build = corpus / layout.MANIFEST
     return {
         "path": str(corpus.resolve()),
         "build_json_sha256": file_sha256(build) if build.is_file() else None,

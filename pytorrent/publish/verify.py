@@ -14,12 +14,13 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from pytorrent import layout
 from pytorrent.atomic import sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.models import BuildManifest
 
-MANIFEST = "build.json"
-CARD = "README.md"
+MANIFEST = layout.MANIFEST
+CARD = layout.CARD
 _SHOWN = 3  # offending paths named in one error line
 
 

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pytorrent import layout
 from pytorrent.split import SPLITS
 from pytorrent.stats.histogram import IntHistogram
 from pytorrent.stats.models import (
@@ -175,7 +176,7 @@ def _token_lengths(paths: list[Path]) -> tuple[IntHistogram, IntHistogram]:
 
 def read_packages(out: Path) -> Iterator[dict[str, object]]:
     """Rows of `packages/packages.jsonl.gz`, streamed."""
-    path = out / "packages" / "packages.jsonl.gz"
+    path = out / layout.PACKAGES
     if not path.is_file():
         return
     with gzip.open(path, "rb") as handle:
@@ -241,7 +242,7 @@ def _complexity(histogram: IntHistogram) -> Complexity:
 
 def read_drops(out: Path) -> dict[str, dict[str, int]]:
     """`drops` of `out/build.json` ({} when the folder has no manifest yet)."""
-    path = out / "build.json"
+    path = out / layout.MANIFEST
     if not path.is_file():
         return {}
     drops = orjson.loads(path.read_bytes()).get("drops", {})

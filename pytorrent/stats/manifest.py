@@ -7,11 +7,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pytorrent import layout
 from pytorrent.atomic import atomic_file, sha256_file
 from pytorrent.errors import OutputError
 from pytorrent.models import BuildManifest, FileDigest
 
-MANIFEST = "build.json"
+MANIFEST = layout.MANIFEST
 
 
 def read_manifest(out: Path) -> BuildManifest:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from pytorrent import layout
 from pytorrent.errors import ConfigError
 
 TEXTS = ("code", "original_string", "docstring")
@@ -33,7 +34,7 @@ def split_shards(corpus: Path, config: str, split: str) -> list[Path]:
     folder = corpus / config
     names = VALID_NAMES if split in VALID_NAMES else (split,)
     for name in names:
-        found = sorted(folder.glob(f"{name}-*.parquet"))
+        found = layout.shards(corpus, config, name)
         if found:
             return found
     raise ConfigError(

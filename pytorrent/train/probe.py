@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from pytorrent import layout
 from pytorrent.errors import ConfigError
 from pytorrent.train.data import UNK, iter_texts, split_shards
 from pytorrent.train.probe_baselines import baselines, char_counts, fold, fold_counts
@@ -66,7 +67,7 @@ def run_data(run: Path) -> RunData:
             f"RUN: {run} trained {settings.get('model')}; the probe needs an LSTM run"
         )
     path = Path(corpus.get("path") or "<none>")
-    if not (path / "build.json").is_file():
+    if not (path / layout.MANIFEST).is_file():
         raise ConfigError(f"RUN: the run's corpus {path} is gone; the probe reads its valid split")
     changed = build_sha256(path) != corpus.get("build_json_sha256")
     return RunData(path, settings.get("config", "pairs"), settings.get("text", "code"), changed)

@@ -19,6 +19,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from pytorrent import layout
 from pytorrent.errors import ConfigError
 from pytorrent.train.presets import Settings
 
@@ -32,7 +33,7 @@ _LIBRARIES = ("pytorrent", "torch", "transformers", "accelerate", "safetensors",
 
 def build_sha256(corpus: Path) -> str:
     """The sha256 of the corpus's build.json: it names every file of the corpus by digest."""
-    path = corpus / "build.json"
+    path = corpus / layout.MANIFEST
     if not path.is_file():
         raise ConfigError(
             f"CORPUS: {corpus} has no build.json; build a corpus with `python -m pytorrent build`"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from pytorrent import layout
 from pytorrent.split import SPLITS
 from pytorrent.stats.collect import read_packages
 from pytorrent.stats.manifest import read_manifest
@@ -375,7 +376,7 @@ def card_for_output(out: Path) -> str:
     if isinstance(configured, list):
         scenarios = [int(n) for n in configured]
     else:
-        scenarios = sorted(int(k[3:]) for k in manifest.split_counts if k.startswith("acs"))
+        scenarios = layout.scenarios_in(manifest.split_counts)
     return render_card(
         split_counts=manifest.split_counts,
         scenarios=scenarios,

@@ -16,13 +16,14 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from pytorrent import layout
 from pytorrent.errors import ConfigError
 
 #: Written into every work, staging and temp folder pytorrent creates; holds the pid.
 MARKER = ".pytorrent-owned"
 #: Prefixes (after `.NAME.`) of the temp folders beside an output that a killed run leaves.
 LEFTOVERS = ("old-", "dedup-", "staging-")
-_OWN_FILES = frozenset({"build.json", "README.md"})
+_OWN_FILES = frozenset({layout.MANIFEST, layout.CARD})
 
 
 def _protected(folder: Path, sources: Iterable[Path]) -> str | None:
@@ -44,7 +45,7 @@ def _protected(folder: Path, sources: Iterable[Path]) -> str | None:
 def is_pytorrent_output(folder: Path) -> bool:
     """True when `folder` has a build.json and nothing its file registry does not list."""
     try:
-        files = json.loads((folder / "build.json").read_text(encoding="utf-8"))["files"]
+        files = json.loads((folder / layout.MANIFEST).read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError, TypeError):
         return False
     if not isinstance(files, dict):
