@@ -75,3 +75,4 @@ def test_code_views_of_commented_out_code(comments: list[str], code: list[str]) 
 def test_text_without_a_code_hint_or_parsing_to_nothing_is_prose() -> None:
     assert not cm.looks_like_code("a + b")  # parses, but nothing says code
     assert cm.split_commented_code(["## (see below)"]) == (["(see below)"], [])
+    assert cm.split_commented_code(["# # note (x)"]) == (["note (x)"], [])  # parses to nothing

@@ -113,6 +113,7 @@ def test_an_id_is_the_same_across_releases_of_pytorrent() -> None:
     assert (
         record_id("demo", "1.0", "pkg/mod.py", "function", "f", 2, 8) == "c85ed005e77ce96c1245bbf0"
     )
+    assert _record()["id"] == "c85ed005e77ce96c1245bbf0"  # the record of that unit
 
 
 def test_provenance_fields_without_and_with_a_commit() -> None:
