@@ -25,6 +25,7 @@ from pytorrent.train.loop import Task
 from pytorrent.train.lora_data import PromptExample, batches, encode_examples, label_units
 from pytorrent.train.lora_model import (
     BaseModel,
+    context_for,
     load_base,
     model_folder,
     save_adapter,
@@ -76,8 +77,10 @@ def lora_task(
     """The loop's task: the peft model, batches of both splits, label-token loss, saving."""
     base = load_base(Path(lora.base_model))
     model = wrap(base, lora)
-    train, train_facts = _split_data(reader, corpus, lora, "train", base, settings.context)
-    valid, valid_facts = _split_data(reader, corpus, lora, "valid", base, settings.context)
+    model.train()  # from_pretrained returns eval mode; a resumed run has no step-0 evaluation
+    context = context_for(base, settings.context)
+    train, train_facts = _split_data(reader, corpus, lora, "train", base, context)
+    valid, valid_facts = _split_data(reader, corpus, lora, "valid", base, context)
     pad, seq2seq = int(base.tokenizer.pad_token_id), base.encoder_decoder
 
     def save(trained: nn.Module, folder: Path) -> None:
@@ -105,7 +108,7 @@ def lora_task(
             },
             "target_modules": chosen_modules(model),
             "trainable_parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
-            "data": {"train": train_facts, "valid": valid_facts},
+            "data": {"context": context, "train": train_facts, "valid": valid_facts},
         },
     )
 

@@ -82,8 +82,9 @@ def encode_examples(
     make = seq2seq_features if encoder_decoder else causal_features
     found = []
     for example in examples:
-        prompt = list(tokenizer(example.prompt)["input_ids"])
-        target = [*tokenizer(example.reference, add_special_tokens=False)["input_ids"], eos]
+        prompt = list(tokenizer(example.prompt, verbose=False)["input_ids"])
+        reference = tokenizer(example.reference, add_special_tokens=False, verbose=False)
+        target = [*reference["input_ids"], eos]
         found.append(make(prompt, target, context, counts))
     return found, counts
 

@@ -73,6 +73,16 @@ def load_base(path: Path) -> BaseModel:
     return BaseModel(model, tokenizer, folder, str(config.model_type), encoder_decoder)
 
 
+def context_for(base: BaseModel, wanted: int) -> int:
+    """`--context`, capped at a causal model's positions (an encoder-decoder's relative
+    positions have no limit), so a small model trains with the default of 512."""
+    if base.encoder_decoder:
+        return wanted
+    config = base.model.config
+    limit = getattr(config, "n_positions", None) or getattr(config, "max_position_embeddings", None)
+    return min(wanted, int(limit)) if limit else wanted
+
+
 def lora_config(base: BaseModel, lora: LoraSettings) -> Any:
     """peft's LoraConfig: the paper's r/alpha/dropout, target modules by architecture."""
     from peft import LoraConfig, TaskType

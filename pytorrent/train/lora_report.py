@@ -61,7 +61,8 @@ def write_lora_card(
         f"`{lora['input']}`, comment units {'included' if lora['include_comments'] else 'excluded'}",
         _data_line("train", config["data"]["train"]),
         _data_line("valid", config["data"]["valid"]),
-        f"- {TRUNCATION}",
+        f"- context {config['data']['context']} tokens (`--context`, capped at a causal "
+        f"model's positions). {TRUNCATION}",
         "",
         "## Hyperparameters",
         "",

@@ -15,6 +15,7 @@ from pytorrent.train.data import load_tokenizer
 from pytorrent.train.lora import train_lora
 from pytorrent.train.lora_data import IGNORE, batches, encode_examples
 from pytorrent.train.lora_settings import LoraSettings, training_settings
+from pytorrent.train.run_folder import read_metrics
 from tests.tokenizer.conftest import Trained
 
 pytest.importorskip("peft")
@@ -28,10 +29,11 @@ def save_tiny_gpt2(folder: Path, tokenizer: Any) -> Path:
     config = AutoConfig.for_model(
         "gpt2",
         vocab_size=len(tokenizer),
-        n_positions=128,
+        n_positions=64,  # below --context 96: the run caps it
         n_embd=32,
         n_layer=1,
         n_head=2,
+        initializer_range=0.2,  # weights large enough for a few LoRA steps to show
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,
@@ -73,7 +75,7 @@ def first_train_batch(run: Path, trained: Trained, form: str, seq2seq: bool) -> 
 
     tokenizer = AutoTokenizer.from_pretrained(run / "adapter")
     examples, _ = read_examples(trained.out, acs=0, split="train", form=form)
-    features, _ = encode_examples(examples, tokenizer, 96, seq2seq)
+    features, _ = encode_examples(examples, tokenizer, 96 if seq2seq else 64, seq2seq)
     return next(batches(features, 4, tokenizer.pad_token_id, seq2seq, "0:0"))
 
 
@@ -101,6 +103,7 @@ def test_causal_lora_learns_and_merged_equals_adapter(
     assert [entry["step"] for entry in result.metrics] == [0, 4, 8]
     config = json.loads((run / "config.json").read_text())
     assert config["target_modules"] == ["c_attn"] and config["lora"]["r"] == 16
+    assert config["data"]["context"] == 64 and config["settings"]["context"] == 96
     adapter_config = json.loads((run / "adapter" / "adapter_config.json").read_text())
     assert adapter_config["fan_in_fan_out"] and adapter_config["lora_alpha"] == 64
     assert adapter_config["base_model_name_or_path"] == str(base.resolve())
@@ -194,3 +197,67 @@ def test_hub_id_or_missing_path_is_one_line_exit_2(
     assert code == 2
     assert error.count("\n") == 1 and "models must be local folders" in error
     assert not out.exists()
+
+
+def test_cli_defaults_evaluate_every_epoch_and_eval_gen_reads_the_run(
+    trained: Trained, tokenizer: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pytorrent.evaluate.gen import run_generation
+    from pytorrent.evaluate.generation import GenerationSettings
+
+    base = save_tiny_gpt2(tmp_path / "gpt2", tokenizer)
+    run = tmp_path / "run"
+    args = ["train", "lora", str(trained.out), "--model", str(base), "--out", str(run)]
+    assert main([*args, "--device", "cpu", "--input", "signature+docstring"]) == 0
+    assert "lora: " in capsys.readouterr().out
+    config = json.loads((run / "config.json").read_text())
+    settings = config["settings"]
+    assert (settings["epochs"], settings["lr"], settings["batch_size"]) == (3, 2e-5, 16)
+    assert settings["weight_decay"] == 0.01 and settings["max_steps"] is None
+    lora = config["lora"]
+    assert (lora["r"], lora["alpha"], lora["dropout"], lora["merge"]) == (16, 64, 0.01, False)
+    examples = config["data"]["train"]["examples"]
+    per_epoch = -(-examples // 16)  # the last partial batch trains too
+    steps = [entry["step"] for entry in read_metrics(run)]
+    assert steps == [0, per_epoch, 2 * per_epoch, 3 * per_epoch]
+    results = run_generation(
+        run,
+        trained.out,
+        tmp_path / "gen",
+        acs=0,
+        split="valid",  # the fixture corpus has no test split
+        form="signature+docstring",
+        settings=GenerationSettings(max_new_tokens=4),
+        limit=2,
+    )
+    assert results["examples"] == 2 and results["model"]["adapter"] == str(run / "adapter")
+
+
+def test_resumed_run_reaches_the_uninterrupted_losses(
+    trained: Trained, tokenizer: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytorrent.train import checkpoint
+
+    base = save_tiny_gpt2(tmp_path / "gpt2", tokenizer)
+    lora = LoraSettings(base_model=str(base))
+    whole = train_lora(quick(), lora, trained.out, tmp_path / "whole", read_examples,
+                       eval_every_epoch=False)  # fmt: skip
+    real_save = checkpoint.save
+
+    def save(
+        folder: Path, model: Any, optimizer: Any, scheduler: Any, progress: Any, *rest: Any
+    ) -> None:
+        if progress.step == 8:
+            raise KeyboardInterrupt
+        real_save(folder, model, optimizer, scheduler, progress, *rest)
+
+    monkeypatch.setattr(checkpoint, "save", save)
+    cut = tmp_path / "cut"
+    with pytest.raises(KeyboardInterrupt):
+        train_lora(quick(), lora, trained.out, cut, read_examples, eval_every_epoch=False)
+    monkeypatch.setattr(checkpoint, "save", real_save)
+    resumed = train_lora(quick(), lora, trained.out, cut, read_examples, resume=True)
+    fields = ("step", "train_loss", "val_loss")
+    assert [{k: e[k] for k in fields} for e in resumed.metrics] == [
+        {k: e[k] for k in fields} for e in whole.metrics
+    ]
