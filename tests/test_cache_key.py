@@ -54,7 +54,7 @@ RESULT_SETTINGS: list[dict[str, Any]] = [
     {"categories": ("core", "test")},
     {"filter": False},
     {"dedup": False},
-    {"seed": 7},  # the MinHash seed of the signatures (and the split's)
+    {"dedup_seed": 7},  # the MinHash seed of the signatures
     {"dedup_anonymize": True},
     {"max_file_bytes": 200},  # core.py is larger: only __init__.py is read (one of the limits)
 ]
@@ -87,6 +87,7 @@ def test_entries_of_two_settings_live_side_by_side(
 REUSING_SETTINGS: list[Any] = [
     {
         "dedup_threshold": 0.7,
+        "seed": 7,  # the split's seed: signatures have their own (dedup_seed)
         "ratios": (0.5, 0.2, 0.3),
         "scenarios": (0, 3),
         "shard_records": 2,
