@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 
 from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
+from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
 from pytorrent.config import BuildConfig, default_workers
 from pytorrent.errors import ConfigError
 from pytorrent.executor import EXECUTORS
@@ -144,6 +145,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "or pip's configuration)",
     )
     parser.add_argument(
+        "--allow-host",
+        dest="allow_hosts",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="pypi:/conda: sources may also fetch from this host (repeatable; adds to "
+        "PYTORRENT_ALLOW_HOSTS); otherwise only the hosts of the index URLs are fetched",
+    )
+    parser.add_argument(
         "--json-api-url",
         default=None,
         help="JSON API base of pypi: sources (default: derived from the index URL)",
@@ -254,6 +264,10 @@ def run(args: argparse.Namespace) -> int:
         os.environ[ENV_INDEX_URL] = args.index_url
     if args.json_api_url:
         os.environ[ENV_JSON_API_URL] = args.json_api_url
+    if args.allow_hosts:
+        parse_allow_hosts(args.allow_hosts)  # a bad entry is one line, exit 2, before any work
+        extra = [os.environ.get(ENV_ALLOW_HOSTS, ""), *args.allow_hosts]
+        os.environ[ENV_ALLOW_HOSTS] = ",".join(part for part in extra if part)
     config = config_from_args(args)
     console = Console(stderr=True)
     with Progress(

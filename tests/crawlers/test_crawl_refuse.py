@@ -238,7 +238,7 @@ def test_without_the_guard_the_disabled_handlers_still_refuse(
 def test_build_sources_take_allowed_hosts_from_the_environment(
     server: IndexServer, other: IndexServer, clean_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`build pypi:NAME` has no --allow-host: PYTORRENT_ALLOW_HOSTS is its way to allow one."""
+    """`build pypi:NAME` also takes its allowed hosts from PYTORRENT_ALLOW_HOSTS."""
     for name, value in {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
                         "BACKOFF_BASE": "0.01", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
         monkeypatch.setenv(f"PYTORRENT_{name}", value)
@@ -257,3 +257,29 @@ def test_build_sources_take_allowed_hosts_from_the_environment(
     monkeypatch.setenv("PYTORRENT_ALLOW_HOSTS", f"127.0.0.2:{other.port}")
     handles = list(parse_source_spec("pypi:elsewhere").packages(Drops()))
     assert [h.key for h in handles] == ["elsewhere==1.0"]
+
+
+def test_build_allow_host_flag_lets_another_host_through(
+    server: IndexServer, other: IndexServer, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build --allow-host HOST:PORT` adds to PYTORRENT_ALLOW_HOSTS for that run."""
+    from pytorrent.cli import main
+
+    for name, value in {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
+                        "BACKOFF_BASE": "0.01", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
+        monkeypatch.setenv(f"PYTORRENT_{name}", value)
+    monkeypatch.setenv("PYTORRENT_INDEX_URL", server.url("/simple/"))
+    monkeypatch.setenv("PYTORRENT_JSON_API_URL", "none")
+    monkeypatch.setenv("PYTORRENT_ALLOW_HOSTS", "")  # restored after the run sets it
+    publish_pypi(server, [], json_api=False)
+    data = make_sdist("elsewhere", "1.0")
+    other.add("/files/elsewhere-1.0.tar.gz", Route(data))
+    link_page(server, "elsewhere", other.url(f"/files/elsewhere-1.0.tar.gz#sha256={sha(data)}"))
+    out = clean_env / "out"
+
+    code = main(["build", "pypi:elsewhere", "--out", str(out), "--quiet", "--no-filter",
+                 "--allow-host", f"127.0.0.2:{other.port}"])  # fmt: skip
+
+    assert code == 0
+    assert other.log  # the archive came from the allowed second host
+    assert orjson.loads((out / "build.json").read_bytes())["counts"]["packages"] == 1
