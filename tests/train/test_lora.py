@@ -261,3 +261,36 @@ def test_resumed_run_reaches_the_uninterrupted_losses(
     assert [{k: e[k] for k in fields} for e in resumed.metrics] == [
         {k: e[k] for k in fields} for e in whole.metrics
     ]
+
+
+@pytest.mark.parametrize(
+    ("model_type", "given", "expected"),
+    [
+        ("llama", None, ["q_proj", "v_proj"]),
+        ("llama", ("k_proj", "o_proj"), ["k_proj", "o_proj"]),
+        ("gpt_neox", None, ["query_key_value"]),  # peft's own mapping
+    ],
+)
+def test_target_modules_follow_the_architecture(
+    model_type: str, given: tuple[str, ...] | None, expected: list[str], tokenizer: Any
+) -> None:
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from pytorrent.train.lora_model import BaseModel, target_modules, wrap
+
+    config = AutoConfig.for_model(
+        model_type,
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+    )
+    model = AutoModelForCausalLM.from_config(config)
+    base = BaseModel(model, tokenizer, Path(), model_type, encoder_decoder=False)
+    wrapped = wrap(base, LoraSettings(base_model=".", target_modules=given))
+    assert target_modules(wrapped) == expected
+    assert not wrapped.peft_config["default"].fan_in_fan_out
+    trainable = {name for name, p in wrapped.named_parameters() if p.requires_grad}
+    assert trainable and all("lora_" in name for name in trainable)
