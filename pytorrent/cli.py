@@ -26,7 +26,7 @@ COMMANDS = {
     "tokenizer": "train a byte-level BPE tokenizer on an output folder's train split",
     "publish": "push an output folder to the Hugging Face Hub as a dataset repository",
     "schemas": "write JSON Schemas of every record type (from the pydantic models)",
-    "train": "train a char-level LSTM, GPT-2 or a masked LM from scratch on a corpus (extra train)",
+    "train": "train an LSTM, GPT-2 or masked LM from scratch, or LoRA-tune a local model (extra train)",
     "generate": "sample text from a trained lstm or gpt2 run folder (extra train)",
     "eval": "score generated code: BLEU, ROUGE-L, syntax, BERTScore, HumanEval pass@k",
     "probe": "measure an LSTM run: long-range closers, samples that parse, bpc baselines",

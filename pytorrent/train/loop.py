@@ -221,6 +221,7 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
         progress = checkpoint.load(run / CHECKPOINT, task.model, optimizer, scheduler, scaler)
         keep_metrics_until(run, progress.step)
     model = accelerator.prepare(task.model)
+    model.train()  # a model from from_pretrained starts in eval mode (no dropout): not for training
     started = time.monotonic() - progress.seconds
 
     def record(step: int, epoch: int, train_loss: float) -> None:
