@@ -34,6 +34,8 @@ def _function(source: str) -> dict[str, Any]:
         ("def f(a=(1, 2), b={'k': [3]}) -> dict[str, int]:\n    pass\n", True),
         ("def f(a=(1, 2), b={'k': [3]}) -> dict[str, int]:\n    return a\n", False),
         ("def f():\n    x = 1\n    pass\n", False),
+        ("def f():\n    pass\n    x\n", False),  # one statement after the pass
+        ("def f():\n    pass; raise NotImplementedError\n    return 1\n", False),
     ],
 )
 def test_empty_body(source: str, empty: bool) -> None:
