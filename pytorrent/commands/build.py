@@ -316,8 +316,12 @@ class StageDisplay:
             self.finish()
             label = STAGE_LABELS.get(stage, stage)
             self.tasks[stage] = self.bar.add_task(label, total=total or None, detail=detail)
-            if self.lines:
+            # Discovery is where bad input shows (an unknown source, a folder that is not a
+            # repository): its line waits for the count, so such an error stays the only line.
+            if self.lines and stage != "discover":
                 self.console.print(f"{label} {detail}".rstrip(), soft_wrap=True)
+        elif self.lines and stage == "discover" and done:
+            self.console.print(f"{STAGE_LABELS[stage]}: {detail}", soft_wrap=True)
         self.bar.update(self.tasks[stage], completed=done, total=total or None, detail=detail)
 
     def finish(self) -> None:
