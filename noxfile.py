@@ -53,7 +53,13 @@ def docs(session: nox.Session) -> None:
     """Every CLI command documents itself, and every relative link in the docs resolves."""
     session.install("-e", ".")
     session.run("python", "-m", "pytorrent", "--help", silent=True)
-    for command in ("build", "schemas", "crawl", "dedup", "stats", "tokenizer", "publish"):
+    commands = session.run(
+        "python",
+        "-c",
+        "from pytorrent.cli import COMMANDS; print(' '.join(COMMANDS))",
+        silent=True,
+    )
+    for command in str(commands).split():
         session.run(
             "python", "-m", "pytorrent", command, "--help", silent=True, success_codes=[0, 2]
         )
