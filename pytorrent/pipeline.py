@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 
 from pytorrent import layout
@@ -36,7 +35,7 @@ from pytorrent.task_cache import TaskCache
 from pytorrent.task_settings import TaskSettings
 from pytorrent.tasks import process_package, read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
-from pytorrent.version import __version__
+from pytorrent.version import __version__, installed_versions
 from pytorrent.workdir import WorkFolder, default_work_dir
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
@@ -119,13 +118,7 @@ def collect_packages(
 
 
 def library_versions() -> dict[str, str]:
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            continue
-    return versions
+    return installed_versions(LIBRARIES, missing=None)
 
 
 def build(
@@ -230,12 +223,13 @@ def _extract_all(
     )
     # Heaviest first (longest-processing-time scheduling); results are re-sorted by index, so
     # the order of submission never shows in the output.
-    by_weight = sorted(range(len(handles)), key=lambda i: (-handles[i].size_hint(), i))
+    sizes = [handle.size_hint() for handle in handles]  # one stat pass: it can cost a file walk
+    by_weight = sorted(range(len(handles)), key=lambda i: (-sizes[i], i))
     tasks: list[Task] = [(index, handles[index], settings) for index in by_weight]
     results: list[PackageResult] = []
     units = 0
-    weight = {index: max(handles[index].size_hint(), _UNKNOWN_WEIGHT) for index in by_weight}
-    total, done = sum(weight.values()), 0
+    weight = [max(size, _UNKNOWN_WEIGHT) for size in sizes]
+    total, done = sum(weight), 0
     if progress:
         progress("extract", 0, total, 0)
     for result in executor.map_unordered(process_package, tasks, _lost_package):

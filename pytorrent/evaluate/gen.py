@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pytorrent import layout
+from pytorrent.atomic import sha256_file
 from pytorrent.evaluate import generation
 from pytorrent.evaluate.examples import read_examples
-from pytorrent.evaluate.identity import file_sha256, versions
+from pytorrent.evaluate.identity import versions
 from pytorrent.evaluate.score import BertScoreModel, score_texts
 
 #: Where a generated function (docstring input) or body (signature+docstring input) ends.
@@ -30,7 +31,7 @@ def corpus_identity(corpus: Path, acs: int, split: str) -> dict[str, Any]:
     build = corpus / layout.MANIFEST
     return {
         "path": str(corpus.resolve()),
-        "build_json_sha256": file_sha256(build) if build.is_file() else None,
+        "build_json_sha256": sha256_file(build) if build.is_file() else None,
         "config": f"acs{acs}",
         "split": split,
     }

@@ -13,7 +13,6 @@ is refused, so training never writes into a folder it did not make.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import platform
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 from pytorrent import layout
 from pytorrent.errors import ConfigError
 from pytorrent.train.presets import Settings
+from pytorrent.version import installed_versions
 
 FORMAT = "pytorrent-run/1"
 CONFIG = "config.json"
@@ -42,13 +42,8 @@ def build_sha256(corpus: Path) -> str:
 
 
 def versions() -> dict[str, str]:
-    found = {"python": platform.python_version()}
-    for name in _LIBRARIES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    """Python and library versions ("not installed" for absent ones)."""
+    return {"python": platform.python_version(), **installed_versions(_LIBRARIES)}
 
 
 def read_config(run: Path) -> dict[str, Any] | None:

@@ -235,10 +235,10 @@ def test_without_the_guard_the_disabled_handlers_still_refuse(
     assert "downloader/response_count" in stats  # the pages themselves were fetched
 
 
-def test_build_sources_take_allowed_hosts_from_the_environment(
-    server: IndexServer, other: IndexServer, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+def _index_linking_to_another_host(
+    server: IndexServer, other: IndexServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`build pypi:NAME` also takes its allowed hosts from PYTORRENT_ALLOW_HOSTS."""
+    """`pypi:elsewhere` on `server`, whose sdist lives on `other` (a second loopback host)."""
     for name, value in {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
                         "BACKOFF_BASE": "0.01", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
         monkeypatch.setenv(f"PYTORRENT_{name}", value)
@@ -248,6 +248,13 @@ def test_build_sources_take_allowed_hosts_from_the_environment(
     data = make_sdist("elsewhere", "1.0")
     other.add("/files/elsewhere-1.0.tar.gz", Route(data))
     link_page(server, "elsewhere", other.url(f"/files/elsewhere-1.0.tar.gz#sha256={sha(data)}"))
+
+
+def test_build_sources_take_allowed_hosts_from_the_environment(
+    server: IndexServer, other: IndexServer, clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`build pypi:NAME` also takes its allowed hosts from PYTORRENT_ALLOW_HOSTS."""
+    _index_linking_to_another_host(server, other, monkeypatch)
 
     drops = Drops()
     assert list(parse_source_spec("pypi:elsewhere").packages(drops)) == []
@@ -265,16 +272,8 @@ def test_build_allow_host_flag_lets_another_host_through(
     """`build --allow-host HOST:PORT` adds to PYTORRENT_ALLOW_HOSTS for that run."""
     from pytorrent.cli import main
 
-    for name, value in {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0",
-                        "BACKOFF_BASE": "0.01", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
-        monkeypatch.setenv(f"PYTORRENT_{name}", value)
-    monkeypatch.setenv("PYTORRENT_INDEX_URL", server.url("/simple/"))
-    monkeypatch.setenv("PYTORRENT_JSON_API_URL", "none")
+    _index_linking_to_another_host(server, other, monkeypatch)
     monkeypatch.setenv("PYTORRENT_ALLOW_HOSTS", "")  # restored after the run sets it
-    publish_pypi(server, [], json_api=False)
-    data = make_sdist("elsewhere", "1.0")
-    other.add("/files/elsewhere-1.0.tar.gz", Route(data))
-    link_page(server, "elsewhere", other.url(f"/files/elsewhere-1.0.tar.gz#sha256={sha(data)}"))
     out = clean_env / "out"
 
     code = main(["build", "pypi:elsewhere", "--out", str(out), "--quiet", "--no-filter",
