@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pytorrent.train.report import settings_and_run_lines
 from pytorrent.train.run_folder import write_atomic
 
 TITLE = "LoRA fine-tuning (docstring -> code)"
@@ -64,16 +65,7 @@ def write_lora_card(
         f"- context {config['data']['context']} tokens (`--context`, capped at a causal "
         f"model's positions). {TRUNCATION}",
         "",
-        "## Hyperparameters",
-        "",
-        "| setting | value |",
-        "|---|---|",
-        *(f"| {name} | {value} |" for name, value in settings.items() if name not in _UNUSED),
-        "",
-        "## Results",
-        "",
-        f"- steps: {summary['steps']}, wall time {summary['seconds']:.1f} s, device "
-        f"{config['device']}, precision {config['precision']}",
+        *settings_and_run_lines(settings, _UNUSED, summary, config),
         f"- best validation loss {best['val_loss']:.4f} at step {best['step']}; the saved "
         "adapter is the last step's",
         "",

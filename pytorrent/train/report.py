@@ -80,6 +80,24 @@ def _metric_cells(entry: dict[str, Any]) -> str:
     )
 
 
+def settings_and_run_lines(
+    settings: dict[str, Any], hidden: set[str], summary: dict[str, Any], config: dict[str, Any]
+) -> list[str]:
+    """The card's settings table and its first results line (every run card has both)."""
+    return [
+        "## Hyperparameters",
+        "",
+        "| setting | value |",
+        "|---|---|",
+        *(f"| {name} | {value} |" for name, value in settings.items() if name not in hidden),
+        "",
+        "## Results",
+        "",
+        f"- steps: {summary['steps']}, wall time {summary['seconds']:.1f} s, device "
+        f"{config['device']}, precision {config['precision']}",
+    ]
+
+
 def write_card(
     run: Path, config: dict[str, Any], metrics: list[dict[str, Any]], summary: dict[str, Any]
 ) -> Path:
@@ -98,16 +116,7 @@ def write_card(
         f"- config `{settings['config']}`, text column `{settings['text']}`; trained on `train`, "
         "validated on `valid`",
         "",
-        "## Hyperparameters",
-        "",
-        "| setting | value |",
-        "|---|---|",
-        *(f"| {name} | {value} |" for name, value in settings.items() if name not in hidden),
-        "",
-        "## Results",
-        "",
-        f"- steps: {summary['steps']}, wall time {summary['seconds']:.1f} s, device {config['device']}, "
-        f"precision {config['precision']}",
+        *settings_and_run_lines(settings, hidden, summary, config),
         f"- best validation loss {best['val_loss']:.4f} at step {best['step']}"
         + (
             " (the saved model)"
