@@ -7,9 +7,10 @@ and validate their shape (tests validate written records against them).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 UnitKind = Literal["function", "comment"]
 Category = Literal["core", "test", "init", "other"]
@@ -76,6 +77,9 @@ class PackageMetadata(_Model):
     trivial: bool | None = Field(
         None, description="trivial package (<= 35 LOC and cyclomatic complexity <= 10)"
     )
+    #: The package's metadata document (`packages/documents.jsonl.gz`, see
+    #: pytorrent.metadata.documents); travels with the metadata, never in packages.jsonl.gz.
+    document: SkipJsonSchema[dict[str, Any] | None] = Field(None, exclude=True, repr=False)
 
 
 class PairRecord(_Model):
