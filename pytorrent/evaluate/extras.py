@@ -1,6 +1,7 @@
-"""Optional metrics, each computed only when its package is installed: CodeBLEU and BERTScore.
+"""BERTScore, an optional metric computed only when bert-score is installed (CodeBLEU, the
+other optional one, is `pytorrent.evaluate.code_bleu`).
 
-Absent packages are not errors: the score is left out and a note says how to install it.
+An absent package is not an error: the score is left out and a note says how to install it.
 BERTScore depends on the model and layer, so both are returned next to the score.
 """
 
@@ -13,7 +14,6 @@ from typing import Any
 
 from pytorrent.errors import ConfigError
 
-CODEBLEU_INSTALL = "pip install --no-deps codebleu && pip install tree-sitter tree-sitter-python"
 BERTSCORE_INSTALL = "pip install 'pytorrent[eval]'"
 
 
@@ -22,18 +22,6 @@ def _installed(module: str) -> bool:
         return importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         return False
-
-
-def codebleu_available() -> bool:
-    return _installed("codebleu") and _installed("tree_sitter_python")
-
-
-def codebleu(references: Sequence[str], predictions: Sequence[str]) -> dict[str, float]:
-    """CodeBLEU ×100 for Python and its four parts ×100 (equal weights, the package default)."""
-    from codebleu import calc_codebleu  # type: ignore[import-untyped, import-not-found, unused-ignore]
-
-    parts: dict[str, float] = calc_codebleu(list(references), list(predictions), lang="python")
-    return {name: 100.0 * float(value) for name, value in parts.items()}
 
 
 def bertscore_available() -> bool:

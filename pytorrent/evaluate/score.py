@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pytorrent.errors import ConfigError
-from pytorrent.evaluate import extras
+from pytorrent.evaluate import code_bleu, extras
 from pytorrent.evaluate.bleu import text_to_code_bleu
 from pytorrent.evaluate.rouge import mean_rouge_l
 from pytorrent.evaluate.smoothed_bleu import code_to_text_bleu
@@ -117,12 +117,13 @@ def score_texts(
         "syntax_assembly": ASSEMBLIES[0] if prompts is None else ASSEMBLIES[1],
     }
     notes: list[str] = []
-    if extras.codebleu_available():
-        parts = extras.codebleu(references, predictions)
-        result["codebleu"] = parts.pop("codebleu")
-        result["codebleu_parts"] = parts
+    skipped = code_bleu.problem()
+    if skipped is None:
+        found = code_bleu.codebleu(references, predictions)
+        notes.extend(found.pop("notes"))
+        result.update(found)
     else:
-        notes.append(f"codebleu not installed (optional): {extras.CODEBLEU_INSTALL}")
+        notes.append(skipped)
     if bertscore_model is None:
         notes.append("bertscore skipped: give --bertscore-model PATH --bertscore-layer N")
     elif extras.bertscore_available():

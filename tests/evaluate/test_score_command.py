@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pytorrent.cli import main
-from pytorrent.evaluate import extras
+from pytorrent.evaluate import code_bleu
 
 
 def _score(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -83,7 +83,7 @@ def test_jsonl_without_the_field_exit_2(tmp_path: Path, capsys: pytest.CaptureFi
 def test_codebleu_absent_leaves_a_note(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(extras, "codebleu_available", lambda: False)
+    monkeypatch.setattr(code_bleu, "problem", lambda: code_bleu.ABSENT)
     (tmp_path / "p.txt").write_text("x = 1\n")
     result = _score(
         capsys, "--predictions", str(tmp_path / "p.txt"), "--references", str(tmp_path / "p.txt")
@@ -96,11 +96,15 @@ def test_codebleu_absent_leaves_a_note(
 def test_codebleu_when_installed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("codebleu")
     pytest.importorskip("tree_sitter_python")
+    code_bleu.problem.cache_clear()
+    if code_bleu.problem() is not None:
+        pytest.skip(str(code_bleu.problem()))
     (tmp_path / "p.txt").write_text("def f(a):    return a + 1\n")
     result = _score(
         capsys, "--predictions", str(tmp_path / "p.txt"), "--references", str(tmp_path / "p.txt")
     )
     assert result["codebleu"] == pytest.approx(100.0)
+    assert result["codebleu_parts"] == dict.fromkeys(code_bleu.PARTS, 100.0)
 
 
 @pytest.mark.slow
