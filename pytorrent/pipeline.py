@@ -9,56 +9,33 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pytorrent import layout
 from pytorrent.atomic import replace_folder
 from pytorrent.config import BuildConfig
-from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
-from pytorrent.errors import OutputError, SourceError
+from pytorrent.errors import SourceError
 from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.executor.limits import auto_worker_memory
-from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.filters import FilterConfig
 from pytorrent.metadata.versions import version_key
-from pytorrent.models import BuildManifest, PackageMetadata, Split
+from pytorrent.models import BuildManifest
+from pytorrent.output_steps import write_output
+from pytorrent.progress import ProgressCallback, announce
 from pytorrent.results import PackageResult, failed_result
 from pytorrent.run_guards import refuse_all_failed, refuse_worker_reimport
 from pytorrent.sources import PackageHandle, Source, parse_source_spec
-from pytorrent.split import assign_splits
-from pytorrent.stats import write_stats
 from pytorrent.task_cache import TaskCache
 from pytorrent.task_settings import TaskSettings
-from pytorrent.tasks import process_package, read_records
-from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
-from pytorrent.version import __version__, installed_versions
+from pytorrent.tasks import process_package
 from pytorrent.workdir import WorkFolder, default_work_dir
-from pytorrent.write.card import render_card
-from pytorrent.write.corpus import digest, write_shards
 from pytorrent.write.guard import check_output, check_work, clean_leftovers, mark, unmark
-from pytorrent.write.public import public_spec, source_paths
-from pytorrent.write.shards import write_jsonl_gz
+from pytorrent.write.public import source_paths
 
-LIBRARIES = (
-    "libcst", "radon", "datasketch", "orjson", "zstandard", "datasets", "pyarrow",
-    "huggingface-hub", "tokenizers", "pydantic", "scrapy",
-)  # fmt: skip
-
-#: (stage, done, total, units). `extract` counts bytes (size hints, so the ETA follows the work
-#: while the heaviest packages run first); other stages count items, and total 0 means a stage
-#: whose length is unknown has started (done > 0 once it ended).
-ProgressCallback = Callable[[str, int, int, int], None]
 #: Weight of a package whose size is unknown before reading it.
 _UNKNOWN_WEIGHT = 64 * 1024
-
-
-def _announce(progress: ProgressCallback | None, stage: str, done: int = 0) -> None:
-    if progress is not None:
-        progress(stage, done, 0, 0)
 
 
 @dataclass
@@ -97,7 +74,7 @@ def collect_packages(
     """Every package of every source, one per name (the newest version), in name order."""
     newest: dict[str, PackageHandle] = {}
     if sources is None:
-        sources = [parse_source_spec(spec) for spec in config.sources]
+        sources = [parse_source_spec(spec, config.remote_config()) for spec in config.sources]
     for source in sources:
         for handle in source.packages(drops):
             kept = newest.get(handle.name)
@@ -115,10 +92,6 @@ def collect_packages(
         drops.add("source", "beyond_limit", n=len(handles) - config.limit)
         handles = handles[: config.limit]
     return handles
-
-
-def library_versions() -> dict[str, str]:
-    return installed_versions(LIBRARIES, missing=None)
 
 
 def build(
@@ -143,9 +116,9 @@ def build(
     if sources is not None:  # the manifest and card name the inputs actually used
         config = config.model_copy(update={"sources": tuple(s.spec for s in sources)})
     out, work_root = _check_folders(config)
-    _announce(progress, "discover")
+    announce(progress, "discover")
     handles = collect_packages(config, drops, sources)
-    _announce(progress, "discover", len(handles))
+    announce(progress, "discover", len(handles))
     if not handles:
         raise SourceError(f"no packages found in {', '.join(config.sources)}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +140,7 @@ def build(
             results = _extract_all(config, handles, executor, work, progress, run)
             run.extract_seconds = time.monotonic() - extract_started
             refuse_all_failed(results)
-            manifest = _write_output(config, results, drops, staging, progress, notes)
+            manifest = write_output(config, results, drops, staging, progress, notes)
             unmark(staging)
             replace_folder(staging, out)
         finally:
@@ -248,117 +221,3 @@ def _lost_package(task: Task, reason: str) -> PackageResult:
     index, handle = task[0], task[1]
     assert isinstance(index, int) and isinstance(handle, PackageHandle)
     return failed_result(index, handle.key, reason)
-
-
-def _records_by_package(
-    results: list[PackageResult],
-) -> Iterator[tuple[PackageResult, dict[str, object]]]:
-    for result in results:
-        if result.units_path is None:
-            continue
-        for record in read_records(result.units_path):
-            yield result, record
-
-
-def _write_output(
-    config: BuildConfig,
-    results: list[PackageResult],
-    drops: Drops,
-    staging: Path,
-    progress: ProgressCallback | None,
-    notes: list[str],
-) -> BuildManifest:
-    for result in results:
-        drops.update(result.drops)
-    packages: list[PackageMetadata] = [r.metadata for r in results if r.metadata is not None]
-    duplicates: frozenset[str] = frozenset()
-    dedup_report: dict[str, object] | None = None
-    if config.dedup:
-        _announce(progress, "dedup")
-        found = find_duplicates(
-            [r.signatures_path for r in results if r.signatures_path], config.dedup_config()
-        )
-        duplicates = found.drop_ids()
-        drops.update(found.drops)
-        dedup_report = found.report.to_dict()
-    splits = assign_splits([p.name for p in packages], config.seed, config.ratios)
-    total = sum(r.units for r in results) - len(duplicates)
-
-    def rows() -> Iterator[tuple[Split, dict[str, object]]]:
-        for result, record in _records_by_package(results):
-            if record["id"] not in duplicates:
-                assert result.metadata is not None
-                yield splits[result.metadata.name], record
-
-    def on_record(count: int) -> None:
-        if progress and (count % 5000 == 0 or count == total):
-            progress("write", count, total, count)
-
-    if progress:
-        progress("write", 0, total, 0)
-    written = write_shards(
-        rows(),
-        staging,
-        scenarios=config.scenarios,
-        shard_records=config.shard_records,
-        jsonl=config.jsonl,
-        on_record=on_record,
-    )
-    files, split_counts, kinds = written.files, written.split_counts, written.kinds
-    package_rows = [p.model_dump(mode="json") for p in sorted(packages, key=lambda p: p.name)]
-    packages_path = staging / layout.PACKAGES
-    files[layout.PACKAGES] = digest(packages_path, write_jsonl_gz(packages_path, package_rows))
-    licenses = Counter(p.license or "unknown" for p in packages)
-    counts = {
-        "packages": len(packages),
-        "packages_with_units": sum(1 for p in packages if p.units),
-        "files": sum(p.python_files for p in packages),
-        "python_bytes": sum(p.python_bytes for p in packages),
-        "units": total,
-        "function_units": kinds["function"],
-        "comment_units": kinds["comment"],
-    }
-    if config.tokenizer:
-        _announce(progress, "tokenizer")
-        try:
-            trained = train_tokenizer(staging, TokenizerConfig(vocab_size=config.vocab_size))
-        except OutputError as exc:
-            notes.append(f"tokenizer not trained: {exc}")
-        else:
-            for path in trained.files:
-                files[path.relative_to(staging).as_posix()] = digest(path, None)
-    _announce(progress, "stats")
-    corpus_stats = write_stats(staging, drops=drops.by_stage())
-    _announce(progress, "card")
-    for path in corpus_stats.files:
-        files[path.relative_to(staging).as_posix()] = digest(path, None)
-    card = render_card(
-        stats=corpus_stats.stats,
-        tokenizer=corpus_stats.tokenizer,
-        split_counts=split_counts,
-        scenarios=config.scenarios,
-        licenses=licenses,
-        inputs=[public_spec(s) for s in config.sources],
-        config=config.manifest_config(),
-        counts=counts,
-        drops=drops.by_stage(),
-        version=__version__,
-    )
-    (staging / "README.md").write_text(card, encoding="utf-8")
-    files["README.md"] = digest(staging / "README.md", None)
-    manifest = BuildManifest(
-        pytorrent_version=__version__,
-        extractor_version=EXTRACTOR_VERSION,
-        inputs=[public_spec(s) for s in config.sources],
-        config=config.manifest_config(),
-        library_versions=library_versions(),
-        counts=counts,
-        split_counts=split_counts,
-        drops=drops.by_stage(),
-        drop_examples=drops.examples_by_key(),
-        dedup=dedup_report,
-        contamination=sorted(c for r in results for c in r.contaminated),
-        files=dict(sorted(files.items())),
-    )
-    layout.write_manifest(staging, manifest)
-    return manifest
