@@ -12,35 +12,10 @@ import zipfile
 from typing import Any
 
 from pytorrent.metadata.core import parse_core_metadata
+from pytorrent.metadata.info import info_from_message
 
 MAX_METADATA_BYTES = 2 * 1024 * 1024
 MAX_MEMBERS_SCANNED = 20_000
-
-_LIST_FIELDS = {
-    "Classifier": "classifiers",
-    "Requires-Dist": "requires_dist",
-    "Provides-Extra": "provides_extra",
-    "Platform": "platform",
-    "Dynamic": "dynamic",
-    "License-File": "license_files",
-}
-_TEXT_FIELDS = {
-    "Name": "name",
-    "Version": "version",
-    "Summary": "summary",
-    "Home-page": "home_page",
-    "Download-URL": "download_url",
-    "Author": "author",
-    "Author-email": "author_email",
-    "Maintainer": "maintainer",
-    "Maintainer-email": "maintainer_email",
-    "License": "license",
-    "License-Expression": "license_expression",
-    "Keywords": "keywords",
-    "Requires-Python": "requires_python",
-    "Description-Content-Type": "description_content_type",
-    "Metadata-Version": "metadata_version",
-}
 
 
 def read_core_metadata(data: bytes, filename: str) -> bytes | None:
@@ -88,25 +63,4 @@ def _from_tar(data: bytes) -> bytes | None:
 
 def info_from_core_metadata(raw: bytes) -> dict[str, Any]:
     """Core metadata headers as the JSON API names them in `info`."""
-    message = parse_core_metadata(raw.decode("utf-8", "replace"))
-    info: dict[str, Any] = {}
-    for header, key in _TEXT_FIELDS.items():
-        value = message.get(header)
-        if value is not None and str(value).strip() and str(value).strip() != "UNKNOWN":
-            info[key] = str(value).strip()
-    for header, key in _LIST_FIELDS.items():
-        values = [str(v).strip() for v in message.get_all(header) or [] if str(v).strip()]
-        if values:
-            info[key] = values
-    urls: dict[str, str] = {}
-    for entry in message.get_all("Project-URL") or []:
-        label, sep, url = str(entry).partition(",")
-        if sep and url.strip():
-            urls[label.strip()] = url.strip()
-    if urls:
-        info["project_urls"] = urls
-    body = message.get_payload()
-    description = message.get("Description") or (body if isinstance(body, str) else None)
-    if description and str(description).strip():
-        info["description"] = str(description).strip()
-    return info
+    return info_from_message(parse_core_metadata(raw.decode("utf-8", "replace")))

@@ -108,6 +108,9 @@ class PypiProject(_Closed):
     document: PypiDocument
     simple: dict[str, Any] | None = Field(None, description="raw simple page (simple API only)")
     core_metadata: bool = Field(False, description="info was read from the archive's PKG-INFO")
+    crawled_at: str | None = Field(
+        None, description="when the crawl fetched the document, ISO 8601 UTC (crawl fact)"
+    )
     release_count: int = Field(0, description="releases with at least one file (derived)")
     latest_version: str | None = Field(None, description="(derived)")
     first_upload_time: str | None = Field(None, description="ISO 8601 UTC (derived)")
@@ -199,6 +202,12 @@ class CondaPackage(_Closed):
     md5: Md5 | None = Field(None, description="(from record)")
     size: int | None = Field(None, ge=0, description="(from record)")
     release_count: int = Field(0, description="distinct versions of the name in the crawl")
+    crawled_at: str | None = Field(
+        None, description="when the crawl fetched the repodata, ISO 8601 UTC (crawl fact)"
+    )
+    about: dict[str, Any] | None = Field(
+        None, description="the archive's info/about.json, every field kept (None: not read)"
+    )
     latest_version: str | None = Field(None, description="(derived: this version)")
     archive_status: ArchiveStatus = "pending"
     archive: ArchiveRef | None = None

@@ -1,4 +1,5 @@
-"""Item pipelines: validate -> verify digest -> store archive -> core metadata -> write record.
+"""Item pipelines: validate -> verify digest -> store archive -> core metadata / conda
+about.json -> write record.
 
 Each step has one job and counts what it drops (`pytorrent/dropped/<reason>` in the stats).
 A package is written only once its outcome is settled: archive stored, or no archive to take
@@ -13,8 +14,9 @@ from typing import Any
 from pydantic import ValidationError
 from scrapy.crawler import Crawler
 
+from crawlers.conda_about import read_about
 from crawlers.core_metadata import info_from_core_metadata, read_core_metadata
-from crawlers.items import RECORD_MODELS, ArchiveRef, PackageItem, PypiProject
+from crawlers.items import RECORD_MODELS, ArchiveRef, CondaPackage, PackageItem, PypiProject
 from crawlers.stats import drop
 from crawlers.store import RecordWriter, Store
 
@@ -136,6 +138,26 @@ class CoreMetadataPipeline(_Pipeline):
         info["version"] = model.document.info.version or model.version
         document = {**model.document.model_dump(mode="json", exclude_unset=True), "info": info}
         item.model = _revalidate(model, document=document, core_metadata=True)
+        return item
+
+
+class CondaAboutPipeline(_Pipeline):
+    """conda records with a stored archive keep the archive's info/about.json (`about`)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.store = store_of(crawler)
+
+    def process_item(self, item: PackageItem) -> PackageItem:
+        model = item.model
+        if not isinstance(model, CondaPackage) or model.archive is None:
+            return item
+        about = read_about(self.store.root / model.archive.path)
+        if about is None:
+            if self.stats is not None:
+                self.stats.inc_value("pytorrent/conda_about_missing")
+            return item
+        item.model = _revalidate(model, about=about)
         return item
 
 

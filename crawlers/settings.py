@@ -110,6 +110,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.VerifyDigestPipeline": 200,
     "crawlers.pipelines.StoreArchivePipeline": 300,
     "crawlers.pipelines.CoreMetadataPipeline": 400,
+    "crawlers.pipelines.CondaAboutPipeline": 450,
     "crawlers.pipelines.WriteRecordPipeline": 500,
 }
 EXTENSIONS = {

@@ -103,6 +103,8 @@ def _cached_or_processed(
     cache = TaskCache(Path(settings.work_dir))
     cached = cache.load(key, index)
     if cached is not None:
+        if cached.metadata is not None:  # the document is not cached: the index's may be newer
+            cached.metadata.document = content.metadata.document
         return cached
     if files is not None:  # hashing consumed the stream
         content = replace(content, files=iter(files))

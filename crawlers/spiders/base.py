@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar, Literal
 
 from scrapy import Request, Spider
@@ -101,6 +103,19 @@ class PackageSpider(Spider):
         """`failure_reason`, counting a body cut off by its size cap as a refused URL too."""
         count_size_cut(self.crawler, failure)
         return failure_reason(failure)
+
+
+def fetched_at(response: Response) -> str:
+    """A record's `crawled_at`: when the index served `response` (its HTTP `Date`, so a
+    re-crawl answered from the HTTP cache keeps the time), else now; ISO 8601 UTC."""
+    header = (response.headers.get("Date") or b"").decode("latin-1")
+    try:
+        moment = parsedate_to_datetime(header)
+    except (TypeError, ValueError, IndexError):
+        moment = datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def failure_reason(failure: Failure) -> str:

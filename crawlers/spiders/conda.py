@@ -23,7 +23,7 @@ from crawlers.config import normalize_base_url
 from crawlers.items import FileChoice, PackageItem
 from crawlers.refuse import CAP_META
 from crawlers.select import conda_rank, is_python_package
-from crawlers.spiders.base import PackageSpider
+from crawlers.spiders.base import PackageSpider, fetched_at
 
 #: Where each repodata section's files come from (both formats hold the same builds).
 SECTIONS = ("packages", "packages.conda")
@@ -97,7 +97,7 @@ class CondaSpider(PackageSpider):
         if not isinstance(repodata, dict):
             self.drop("malformed_repodata", f"{subdir}/repodata.json")
         else:
-            self.collect(subdir, repodata, response.url)
+            self.collect(subdir, repodata, response.url, fetched_at(response))
         yield from self.subdir_done(subdir)
 
     def repodata_failed(self, failure: Failure) -> Iterator[PackageItem | Request]:
@@ -105,7 +105,7 @@ class CondaSpider(PackageSpider):
         self.drop("repodata_" + self.reason_of(failure), f"{subdir}/repodata.json")
         yield from self.subdir_done(subdir)
 
-    def collect(self, subdir: str, repodata: dict[str, Any], url: str) -> None:
+    def collect(self, subdir: str, repodata: dict[str, Any], url: str, fetched: str) -> None:
         """Keep the best build per name (and every version seen) from one subdir."""
         progress = self.progress
         raw_info = repodata.get("info")
@@ -140,6 +140,7 @@ class CondaSpider(PackageSpider):
                         "filename": filename,
                         "url": urljoin(base if base.endswith("/") else base + "/", filename),
                         "record": record,
+                        "crawled_at": fetched,
                     }
 
     def subdir_done(self, subdir: str) -> Iterator[PackageItem | Request]:
@@ -168,6 +169,7 @@ class CondaSpider(PackageSpider):
                 "url": candidate["url"],
                 "record": record,
                 "release_count": len(progress["versions"].get(name, [])),
+                "crawled_at": candidate.get("crawled_at"),
                 "archive_status": "pending",
             }
             file = None

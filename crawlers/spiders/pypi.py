@@ -21,7 +21,7 @@ from crawlers.config import normalize_base_url
 from crawlers.items import FileChoice, PackageItem
 from crawlers.names import parse_requirements, read_names_file
 from crawlers.select import file_digests, select_release
-from crawlers.spiders.base import PackageSpider
+from crawlers.spiders.base import PackageSpider, fetched_at
 
 
 class PypiSpider(PackageSpider):
@@ -134,8 +134,9 @@ class PypiSpider(PackageSpider):
         if not isinstance(document, dict):
             self.drop("malformed_json", name)
             return
+        fetched = fetched_at(response)
         for pin in pins:
-            yield from self.describe(name, pin, document, api="json")
+            yield from self.describe(name, pin, document, fetched, api="json")
 
     def parse_simple_project(self, response: Response) -> Iterator[PackageItem | Request]:
         name, pins = response.meta["pytorrent_name"], response.meta["pytorrent_pins"]
@@ -146,14 +147,16 @@ class PypiSpider(PackageSpider):
             self.drop("malformed_simple_page", name)
             return
         document = simple.to_document(name, page)
+        fetched = fetched_at(response)
         for pin in pins:
-            yield from self.describe(name, pin, document, api="simple", page=page)
+            yield from self.describe(name, pin, document, fetched, api="simple", page=page)
 
     def describe(
         self,
         name: str,
         pin: str | None,
         document: dict[str, Any],
+        fetched: str,
         api: Literal["json", "simple"],
         page: dict[str, Any] | None = None,
     ) -> Iterator[PackageItem | Request]:
@@ -171,6 +174,7 @@ class PypiSpider(PackageSpider):
             "api": api,
             "document": document,
             "archive_status": "pending" if selection.file else selection.status,
+            "crawled_at": fetched,
         }
         if page is not None:
             record["simple"] = page

@@ -13,6 +13,7 @@ from email.message import Message
 
 from packaging.utils import canonicalize_name
 
+from pytorrent.metadata.documents import core_metadata_document
 from pytorrent.metadata.licenses import resolve_license
 from pytorrent.metadata.purl import make_purl
 from pytorrent.models import PackageMetadata
@@ -119,5 +120,6 @@ def metadata_from_message(
         keywords=_keywords(msg),
         source=source,
         purl=make_purl(purl_type, name, version),
+        document=core_metadata_document(msg, name=name, version=version, source=source),
         **extra,
     )

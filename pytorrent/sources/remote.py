@@ -31,6 +31,7 @@ from crawlers.store import Store
 from crawlers.summary import CrawlSummary
 from pytorrent.drops import Drops
 from pytorrent.errors import ConfigError
+from pytorrent.metadata.documents import crawl_document
 from pytorrent.metadata.purl import make_purl
 from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits, Source
 
@@ -218,6 +219,8 @@ class CrawlFacts:
     archive_sha256: str | None
     license: str | None
     license_expression: str | None
+    #: The package document (pytorrent.metadata.documents); not part of a handle's identity.
+    document: dict[str, Any] | None = field(default=None, compare=False)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> CrawlFacts:
@@ -243,6 +246,7 @@ class CrawlFacts:
             archive_sha256=archive.get("sha256"),
             license=record.get("license"),
             license_expression=record.get("license_expression"),
+            document=crawl_document(record),
         )
 
 
@@ -272,6 +276,7 @@ class CrawledPackage(PackageHandle):
                 # The archive's own metadata describes this release; the index's fills gaps.
                 "license": meta.license or facts.license,
                 "license_expression": meta.license_expression or facts.license_expression,
+                "document": facts.document,  # the index's document, not the archive's
             }
         )
         return content

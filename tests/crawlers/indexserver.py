@@ -48,6 +48,9 @@ class IndexServer:
         self.delays: dict[str, float] = {}
         self.log: list[tuple[float, str, int, str]] = []
         self.authorization: list[str | None] = []
+        #: The HTTP `Date` of every answer: a fixed clock, so two crawls of the same routes
+        #: give the same records (`crawled_at` is the index's Date).
+        self.date = "Tue, 02 Jan 2024 12:00:00 GMT"
         self.lock = threading.Lock()
         server = self
 
@@ -59,6 +62,9 @@ class IndexServer:
 
             def do_GET(self) -> None:
                 server.handle(self)
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                return server.date
 
         class Server(ThreadingHTTPServer):
             def handle_error(self, request: Any, client_address: Any) -> None:
