@@ -64,6 +64,17 @@ def is_pytorrent_output(folder: Path) -> bool:
     return True
 
 
+def _exists(folder: Path, option: str, given: Path) -> bool:
+    """`folder.exists()`, or a one-line refusal where a folder above it cannot be entered
+    (`Path.exists` raises PermissionError there instead of answering)."""
+    try:
+        return folder.exists()
+    except PermissionError:
+        raise ConfigError(
+            f"{option} {given}: cannot enter a folder above it; pass another {option}"
+        ) from None
+
+
 def check_output(
     out: Path, *, option: str = "--out", sources: Iterable[Path] = (), overwrite: bool = False
 ) -> Path:
@@ -73,7 +84,7 @@ def check_output(
     why = _protected(folder, [s.resolve() for s in sources])
     if why is not None:
         raise ConfigError(f"{option} {out} is refused: {why}; pass another {option}")
-    if folder.exists() and not folder.is_dir():
+    if _exists(folder, option, out) and not folder.is_dir():
         raise ConfigError(f"{option} {out} exists and is not a folder; pass another {option}")
     if (
         folder.is_dir()
@@ -132,7 +143,7 @@ def check_work(work: Path, out: Path) -> None:
         raise ConfigError(
             f"--work {work} and --out {out} overlap; pass a --work outside the output"
         )
-    if folder.exists() and not folder.is_dir():
+    if _exists(folder, "--work", work) and not folder.is_dir():
         raise ConfigError(f"--work {work} exists and is not a folder; pass another --work")
     if folder.is_dir() and _marker_pid(folder) is None and any(folder.iterdir()):
         raise ConfigError(
