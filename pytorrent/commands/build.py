@@ -22,7 +22,7 @@ from rich.table import Table
 
 from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
 from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
-from pytorrent.config import BuildConfig, default_workers
+from pytorrent.config import FLAT_NAMES, BuildConfig, default_workers
 from pytorrent.errors import ConfigError
 from pytorrent.executor import EXECUTORS
 from pytorrent.executor.limits import parse_memory
@@ -210,36 +210,40 @@ def _worker_memory(text: str) -> int | None:
 
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
     try:
-        return BuildConfig(
-            sources=tuple(args.sources),
-            out=args.out,
-            scenarios=parse_scenarios(args.acs),
-            categories=parse_categories(args.categories),
-            workers=args.workers,
-            executor=args.executor,
-            scheduler=args.scheduler,
-            work=args.work,
-            keep_work=args.keep_work,
-            overwrite=args.overwrite,
-            seed=args.seed,
-            limit=args.limit,
-            filter=not args.no_filter,
-            licenses=parse_license_filter(args.license) if args.license else (),
-            dedup=not args.no_dedup,
-            ratios=args.split,
-            shard_records=args.shard_records,
-            jsonl=args.jsonl,
-            tokenizer=args.tokenizer,
-            dedup_threshold=args.dedup_threshold,
-            dedup_anonymize=args.dedup_anonymize,
-            dedup_seed=args.dedup_seed,
-            vocab_size=args.vocab_size,
-            package_timeout=args.package_timeout,
-            worker_memory=_worker_memory(args.worker_memory),
+        return BuildConfig.model_validate(
+            dict(
+                sources=tuple(args.sources),
+                out=args.out,
+                scenarios=parse_scenarios(args.acs),
+                categories=parse_categories(args.categories),
+                workers=args.workers,
+                executor=args.executor,
+                scheduler=args.scheduler,
+                work=args.work,
+                keep_work=args.keep_work,
+                overwrite=args.overwrite,
+                seed=args.seed,
+                limit=args.limit,
+                filter=not args.no_filter,
+                licenses=parse_license_filter(args.license) if args.license else (),
+                dedup=not args.no_dedup,
+                ratios=args.split,
+                shard_records=args.shard_records,
+                jsonl=args.jsonl,
+                tokenizer=args.tokenizer,
+                dedup_threshold=args.dedup_threshold,
+                dedup_anonymize=args.dedup_anonymize,
+                dedup_seed=args.dedup_seed,
+                vocab_size=args.vocab_size,
+                package_timeout=args.package_timeout,
+                worker_memory=_worker_memory(args.worker_memory),
+            )
         )
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else ""
+        loc = tuple(str(part) for part in first["loc"][:2])
+        nested: dict[tuple[str, ...], str] = {path: flat for flat, path in FLAT_NAMES.items()}
+        field = nested.get(loc, loc[0]) if loc else ""
         raise ConfigError(f"{flag_of(field)}: {first['msg']}") from None
     except ValueError as exc:
         raise ConfigError(str(exc)) from None

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from pytorrent.decontam.benchmarks import HUMANEVAL, BenchmarkSpec
 from pytorrent.errors import ConfigError
@@ -19,11 +20,17 @@ class DecontamConfig:
       `min_code_ngrams` of them (shorter solutions are too generic to tell apart).
     """
 
-    benchmarks: tuple[BenchmarkSpec, ...] = (HUMANEVAL,)
-    text_ngram: int = 10
-    code_ngram: int = 10
-    min_code_coverage: float = 0.6
-    min_code_ngrams: int = 20
+    benchmarks: tuple[BenchmarkSpec, ...] = Field(
+        default=(HUMANEVAL,), description="benchmarks whose texts and solutions must not leak in"
+    )
+    text_ngram: int = Field(default=10, description="words per n-gram shared with a benchmark text")
+    code_ngram: int = Field(default=10, description="normalised code tokens per n-gram")
+    min_code_coverage: float = Field(
+        default=0.6, description="share of a benchmark function's code n-grams that contaminates"
+    )
+    min_code_ngrams: int = Field(
+        default=20, description="benchmark functions with fewer distinct code n-grams are skipped"
+    )
 
     def __post_init__(self) -> None:
         if self.text_ngram < 1 or self.code_ngram < 1:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import lru_cache
 
 from datasketch import MinHashLSH
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from pytorrent.errors import ConfigError
 
@@ -19,19 +21,23 @@ class DedupConfig:
     and `verify` only affect clustering, so they can change without recomputing them.
     """
 
-    num_perm: int = 256
-    threshold: float = 0.85
-    shingle: int = 5
-    verify: bool = True
-    seed: int = 1
-    #: Shingle identifier-anonymised tokens (`ID` for local names): renamed copies become
-    #: near duplicates (type-2 clones). Off by default: the anchors shingle raw tokens.
-    anonymize: bool = False
-    exact: bool = True
-    near: bool = True
-    #: LSH banding; None picks datasketch's optimum for `threshold` (see `lsh_params`).
-    bands: int | None = None
-    rows: int | None = None
+    num_perm: int = Field(default=256, description="MinHash permutations per signature")
+    threshold: float = Field(
+        default=0.85, description="MinHash Jaccard threshold of near duplicates"
+    )
+    shingle: int = Field(default=5, description="tokens per shingle")
+    verify: bool = Field(default=True, description="check each LSH candidate pair's exact Jaccard")
+    seed: int = Field(default=1, description="MinHash seed")
+    #: Off by default: the anchors shingle raw tokens.
+    anonymize: bool = Field(
+        default=False,
+        description="shingle tokens with local names anonymised: renamed copies (type-2 "
+        "clones) become near duplicates",
+    )
+    exact: bool = Field(default=True, description="drop exact duplicates (equal normalised tokens)")
+    near: bool = Field(default=True, description="drop near duplicates (MinHash LSH)")
+    bands: int | None = Field(default=None, description="LSH bands; None: the optimum (lsh_params)")
+    rows: int | None = Field(default=None, description="LSH rows per band, given with bands")
 
     def __post_init__(self) -> None:
         if self.num_perm < 2:

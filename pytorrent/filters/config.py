@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, fields, replace
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
 
 from pytorrent.decontam.config import DecontamConfig
 from pytorrent.errors import ConfigError
@@ -34,39 +37,48 @@ class FilterConfig:
     would not want (docs/dedup.md lists what each removed on real packages).
     """
 
-    generated: bool = True
-    generated_head_lines: int = 30
-    data_file: bool = True
-    data_file_min_lines: int = 200
-    max_file_literal_share: float = 0.9
-    commented_out_code: bool = True
-    tool_output: bool = True
-    empty_body: bool = True
-    short_docstring: bool = True
-    min_docstring_tokens: int = 3
-    require_docstring: bool = False
-    short_comment: bool = True
-    min_comment_tokens: int = 3
-    short_code: bool = True
-    min_code_lines: int = 3
-    min_comment_code_lines: int = 1
-    data_literal: bool = True
-    max_literal_share: float = 0.8
-    literal_min_tokens: int = 50
-    too_long: bool = True
-    max_unit_lines: int = MAX_UNIT_LINES
-    max_unit_tokens: int = MAX_UNIT_TOKENS
-    long_lines: bool = True
-    max_line_length: int = 1000
-    max_mean_line_length: float = 100.0
-    mean_line_min_lines: int = 5
-    low_alphanumeric: bool = True
-    min_alphanumeric_fraction: float = 0.25
-    decontaminate: bool = True
-    decontam: DecontamConfig = field(default_factory=DecontamConfig)
-    #: `--license`: accepted SPDX ids; empty keeps every license (not a switch: it is a
-    #: choice of the user, so `--no-filter` leaves it in force).
-    licenses: tuple[str, ...] = ()
+    generated: bool = Field(default=True, description="drop files that say they are generated")
+    generated_head_lines: int = Field(
+        default=30, description="lines searched for a generated marker"
+    )
+    data_file: bool = Field(default=True, description="drop files that are mostly data literals")
+    data_file_min_lines: int = Field(default=200, description="shortest file judged as a data file")
+    max_file_literal_share: float = Field(default=0.9, description="literal share of a data file")
+    commented_out_code: bool = Field(default=True, description="drop comments that are only code")
+    tool_output: bool = Field(default=True, description="drop docstrings pasted from tool output")
+    empty_body: bool = Field(default=True, description="drop functions without a real body")
+    short_docstring: bool = Field(default=True, description="drop too short docstrings")
+    min_docstring_tokens: int = Field(default=3, description="shortest docstring kept, in tokens")
+    require_docstring: bool = Field(default=False, description="drop functions without a docstring")
+    short_comment: bool = Field(default=True, description="drop too short comments")
+    min_comment_tokens: int = Field(default=3, description="shortest comment kept, in tokens")
+    short_code: bool = Field(default=True, description="drop units with too little code")
+    min_code_lines: int = Field(default=3, description="fewest code lines of a function unit")
+    min_comment_code_lines: int = Field(
+        default=1, description="fewest code lines of a comment unit"
+    )
+    data_literal: bool = Field(default=True, description="drop units that are mostly literals")
+    max_literal_share: float = Field(default=0.8, description="literal token share of a unit")
+    literal_min_tokens: int = Field(default=50, description="shortest unit judged by literal share")
+    too_long: bool = Field(default=True, description="drop units over the size caps")
+    max_unit_lines: int = Field(default=MAX_UNIT_LINES, description="longest unit kept, in lines")
+    max_unit_tokens: int = Field(
+        default=MAX_UNIT_TOKENS, description="longest unit kept, in tokens"
+    )
+    long_lines: bool = Field(default=True, description="drop units with overlong lines")
+    max_line_length: int = Field(default=1000, description="longest line kept, in characters")
+    max_mean_line_length: float = Field(default=100.0, description="longest mean line kept")
+    mean_line_min_lines: int = Field(
+        default=5, description="fewest lines judged by the mean length"
+    )
+    low_alphanumeric: bool = Field(default=True, description="drop units of mostly symbols")
+    min_alphanumeric_fraction: float = Field(default=0.25, description="least alphanumeric share")
+    decontaminate: bool = Field(default=True, description="drop units that overlap a benchmark")
+    decontam: DecontamConfig = Field(default_factory=DecontamConfig)
+    #: Not a switch: the user's choice, so `--no-filter` leaves it in force.
+    licenses: tuple[str, ...] = Field(
+        default=(), description="--license: accepted SPDX ids (empty: every license)"
+    )
 
     def __post_init__(self) -> None:
         for item in fields(self):

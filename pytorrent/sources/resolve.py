@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytorrent.errors import ConfigError
 from pytorrent.sources.base import Source
 from pytorrent.sources.installed import InstalledSource
+
+if TYPE_CHECKING:
+    from pytorrent.sources.remote import RemoteConfig
 
 FORMS = (
     "installed, installed:SITE_PACKAGES, PATH, dir:PATH, git:PATH, pypi:NAME[==VERSION], pypi:@FILE, "
@@ -18,8 +22,9 @@ FORMS = (
 PREFIXES = ("installed", "dir", "git", "pypi", "conda")
 
 
-def parse_source_spec(spec: str) -> Source:
-    """Turn one SOURCE argument into a Source, or raise ConfigError naming the valid forms."""
+def parse_source_spec(spec: str, remote: RemoteConfig | None = None) -> Source:
+    """Turn one SOURCE argument into a Source, or raise ConfigError naming the valid forms;
+    `remote` says where pypi:/conda: sources crawl from (default: the environment)."""
     if spec == "installed":
         return InstalledSource()
     prefix, sep, rest = spec.partition(":")
@@ -40,7 +45,7 @@ def parse_source_spec(spec: str) -> Source:
     if sep and prefix in ("pypi", "conda"):
         from pytorrent.sources.remote import remote_source
 
-        return remote_source(prefix, rest, spec)
+        return remote_source(prefix, rest, spec, remote)
     # A bare path (Windows drive letters contain ':' too).
     if sep and len(prefix) > 1 and prefix.isalnum() and not Path(spec).exists():
         raise ConfigError(
