@@ -15,6 +15,8 @@ MANIFEST = "build.json"
 CARD = "README.md"
 #: Package metadata, one JSON row per package.
 PACKAGES = "packages/packages.jsonl.gz"
+#: Per package, its metadata document (PyPI JSON-API or Anaconda shaped), one JSON row each.
+PACKAGE_DOCUMENTS = "packages/documents.jsonl.gz"
 STATS = "stats"
 TOKENIZER = "tokenizer"
 CSN = "csn"
