@@ -1,4 +1,5 @@
-"""The build's output as an ordered list of steps: dedup, shards, packages, tokenizer, stats,
+"""The build's output as an ordered list of steps: dedup, shards, packages, documents,
+tokenizer, stats,
 card. Each step writes into the staging folder and returns the files it wrote; `write_output`
 registers them in `build.json` in one place, so adding an export is adding a step.
 
@@ -30,6 +31,7 @@ from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
 from pytorrent.version import __version__, installed_versions
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
+from pytorrent.write.documents import write_package_documents
 from pytorrent.write.public import public_spec
 from pytorrent.write.shards import write_jsonl_gz
 
@@ -143,6 +145,11 @@ def _packages(run: OutputRun) -> Written:
     return {layout.PACKAGES: digest(path, write_jsonl_gz(path, rows))}
 
 
+def _documents(run: OutputRun) -> Written:
+    path = write_package_documents(run.staging, run.packages)
+    return {layout.PACKAGE_DOCUMENTS: digest(path, len(run.packages))}
+
+
 def _tokenizer(run: OutputRun) -> Written:
     try:
         trained = train_tokenizer(run.staging, TokenizerConfig(vocab_size=run.config.vocab_size))
@@ -181,6 +188,7 @@ OUTPUT_STEPS: tuple[OutputStep, ...] = (
     OutputStep("dedup", _dedup, enabled=lambda config: config.dedup),
     OutputStep("write", _shards, announced=False),
     OutputStep("packages", _packages, announced=False),
+    OutputStep("documents", _documents, announced=False),
     OutputStep("tokenizer", _tokenizer, enabled=lambda config: config.tokenizer),
     OutputStep("stats", _stats),
     OutputStep("card", _card),

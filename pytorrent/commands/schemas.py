@@ -9,14 +9,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from pytorrent.metadata.document_schema import SCHEMA_MODELS as DOCUMENT_SCHEMA_MODELS
 from pytorrent.models import SCHEMA_MODELS
 
 HELP = "write JSON Schemas of every record type (from the pydantic models)"
 
 
 def all_schema_models() -> dict[str, type[BaseModel]]:
-    """pytorrent's record models plus the crawler items, by schema file stem."""
-    models = dict(SCHEMA_MODELS)
+    """pytorrent's record models, package documents and the crawler items, by file stem."""
+    models = {**SCHEMA_MODELS, **DOCUMENT_SCHEMA_MODELS}
     try:
         items = importlib.import_module("crawlers.items")
     except ModuleNotFoundError:

@@ -77,12 +77,16 @@ def make_wheel(name: str, version: str, tag: str = "py3-none-any") -> bytes:
     return buffer.getvalue()
 
 
-def _conda_payload(name: str, version: str, record: dict[str, Any]) -> tuple[bytes, bytes]:
-    """(info tar, pkg tar) of a conda package, uncompressed."""
+def _conda_payload(
+    name: str, version: str, record: dict[str, Any], about: dict[str, Any] | None = None
+) -> tuple[bytes, bytes]:
+    """(info tar, pkg tar) of a conda package, uncompressed; info/about.json when given."""
     module = name.replace("-", "_")
     info, pkg = io.BytesIO(), io.BytesIO()
     with tarfile.open(fileobj=info, mode="w") as archive:
         _tar_add(archive, "info/index.json", json.dumps(record).encode())
+        if about is not None:
+            _tar_add(archive, "info/about.json", json.dumps(about).encode())
         _tar_add(archive, "info/files", f"site-packages/{module}/__init__.py\n".encode())
     with tarfile.open(fileobj=pkg, mode="w") as archive:
         _tar_add(
@@ -91,9 +95,11 @@ def _conda_payload(name: str, version: str, record: dict[str, Any]) -> tuple[byt
     return info.getvalue(), pkg.getvalue()
 
 
-def make_conda_tar_bz2(name: str, version: str, record: dict[str, Any]) -> bytes:
+def make_conda_tar_bz2(
+    name: str, version: str, record: dict[str, Any], about: dict[str, Any] | None = None
+) -> bytes:
     """A v1 conda package: one bzip2 tar with info/ and the files."""
-    info, pkg = _conda_payload(name, version, record)
+    info, pkg = _conda_payload(name, version, record, about)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:bz2") as archive:
         for part in (info, pkg):
@@ -105,9 +111,15 @@ def make_conda_tar_bz2(name: str, version: str, record: dict[str, Any]) -> bytes
     return buffer.getvalue()
 
 
-def make_conda_v2(name: str, version: str, build: str, record: dict[str, Any]) -> bytes:
+def make_conda_v2(
+    name: str,
+    version: str,
+    build: str,
+    record: dict[str, Any],
+    about: dict[str, Any] | None = None,
+) -> bytes:
     """A v2 `.conda` package: a zip of metadata.json and zstd tars of info/ and pkg/."""
-    info, pkg = _conda_payload(name, version, record)
+    info, pkg = _conda_payload(name, version, record, about)
     stem = f"{name}-{version}-{build}"
     compressor = zstandard.ZstdCompressor()
     buffer = io.BytesIO()

@@ -265,6 +265,7 @@ class CondaBuild:
     build_number: int = 0
     timestamp: int = 1_700_000_000_000
     with_sha256: bool = True
+    about: dict[str, Any] | None = None  # info/about.json inside the archive
 
     @property
     def filename(self) -> str:
@@ -288,8 +289,8 @@ class CondaBuild:
 
     def data(self) -> bytes:
         if self.fmt == ".conda":
-            return make_conda_v2(self.name, self.version, self.build, self.index())
-        return make_conda_tar_bz2(self.name, self.version, self.index())
+            return make_conda_v2(self.name, self.version, self.build, self.index(), self.about)
+        return make_conda_tar_bz2(self.name, self.version, self.index(), self.about)
 
 
 def publish_conda(server: IndexServer, channel: str, builds: list[CondaBuild]) -> dict[str, bytes]:
