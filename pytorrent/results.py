@@ -66,4 +66,4 @@ def failed_result(index: int, key: str, reason: str) -> PackageResult:
     """A package that produced nothing: counted as `package/failed_<reason>`."""
     drops = Drops()
     drops.add("package", f"failed_{reason}", key)
-    return PackageResult(index, key, None, None, drops=drops)
+    return PackageResult(index=index, key=key, metadata=None, units_path=None, drops=drops)

@@ -16,7 +16,7 @@ class TaskSettings:
 
     categories: tuple[str, ...]
     limits: ReadLimits
-    work_dir: str  # the task cache folder (shared by every worker)
+    cache_dir: str  # the task cache folder inside the work folder (shared by every worker)
     filters: FilterConfig = field(default_factory=FilterConfig.none)
     dedup: DedupConfig | None = None
     package_timeout_s: float = 0.0  # run-only: wall budget of one package (0: none)

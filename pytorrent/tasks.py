@@ -59,7 +59,7 @@ def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
 
 
 def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -> PackageResult:
-    """Extract one package into the task cache under `work_dir`, or reuse its cached result."""
+    """Extract one package into the task cache under `cache_dir`, or reuse its cached result."""
     apply_worker_memory(settings.worker_memory_bytes)
     try:
         with package_deadline(settings.package_timeout_s):
@@ -100,7 +100,7 @@ def _cached_or_processed(
     drops = Drops()
     content = handle.read(settings.limits, drops)
     key, files = cache_key(handle, content, settings)
-    cache = TaskCache(Path(settings.work_dir))
+    cache = TaskCache(Path(settings.cache_dir))
     cached = cache.load(key, index)
     if cached is not None:
         if cached.metadata is not None:  # the document is not cached: the index's may be newer
@@ -181,7 +181,15 @@ def _process(
         for c in filtered.contaminated
     ]
     return PackageResult(
-        index, handle.key, meta, str(path), len(records), files, drops, signatures, contaminated
+        index=index,
+        key=handle.key,
+        metadata=meta,
+        units_path=str(path),
+        units=len(records),
+        files=files,
+        drops=drops,
+        signatures_path=signatures,
+        contaminated=contaminated,
     )
 
 

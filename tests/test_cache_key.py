@@ -113,7 +113,7 @@ def test_a_driver_or_run_setting_reuses_everything_and_matches_a_fresh_build(
 
 #: TaskSettings fields that say how a task runs, not what it produces. A new field must be
 #: put here or into `settings_identity`: this list is that decision, written down.
-RUN_ONLY_TASK_FIELDS = {"work_dir", "package_timeout_s", "worker_memory_bytes"}
+RUN_ONLY_TASK_FIELDS = {"cache_dir", "package_timeout_s", "worker_memory_bytes"}
 
 
 def test_the_settings_identity_names_every_task_setting_but_run_only_ones() -> None:
@@ -149,7 +149,7 @@ def test_every_result_setting_changes_the_identity(change: dict[str, Any]) -> No
 @pytest.mark.parametrize(
     "change",
     [
-        {"work_dir": "/elsewhere"},
+        {"cache_dir": "/elsewhere"},
         {"dedup": DedupConfig(threshold=0.7)},
         {"dedup": DedupConfig(bands=8, rows=4)},
         {"dedup": DedupConfig(verify=False, near=False)},
