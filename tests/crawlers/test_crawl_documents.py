@@ -28,13 +28,12 @@ from pytorrent.sources.base import ReadLimits
 from pytorrent.sources.resolve import parse_source_spec
 from tests.crawlers.crawlfix import (
     CondaBuild,
-    Route,
     json_api_document,
     publish_conda,
     publish_pypi,
     standard_projects,
 )
-from tests.crawlers.indexserver import IndexServer
+from tests.crawlers.indexserver import IndexServer, Route
 
 pytestmark = pytest.mark.slow  # four crawls (child processes) and two builds, ~15 s
 
@@ -71,7 +70,7 @@ def read_jsonl_gz(path: Path) -> list[dict[str, Any]]:
 def publish(server: IndexServer) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     projects = standard_projects()
     publish_pypi(server, projects)
-    served = {}
+    served: dict[str, dict[str, Any]] = {}
     for serial, project in enumerate(projects, start=1):
         document = json_api_document(server, project, serial)
         if project.name == "alpha":  # what real PyPI documents carry beyond the fixture's
@@ -83,7 +82,7 @@ def publish(server: IndexServer) -> tuple[dict[str, dict[str, Any]], dict[str, d
                 platform=None,
             )
             server.add("/pypi/alpha/json", Route(json.dumps(document).encode(), "application/json"))
-        served[canonicalize_name(project.name)] = document
+        served[str(canonicalize_name(project.name))] = document
     builds = [
         CondaBuild("noarch", "pyfoo", "1.1", "py_0", ".conda", ["python"], "python", about=ABOUT),
         CondaBuild("noarch", "pybar", "0.5", "py_0", ".tar.bz2", ["python"], "python"),
