@@ -103,14 +103,19 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
         "tests/extract/test_comment_columns.py",
         "tests/extract/test_comment_prose.py",
     ),
-    "pytorrent/extract/docstrings.py": ("tests/extract/test_docstrings_categories.py",),
+    "pytorrent/extract/docstrings.py": (
+        "tests/extract/test_docstrings_categories.py",
+        "tests/extract/test_docstring_rules.py",
+    ),
     "pytorrent/extract/engine.py": ("tests/extract", "--ignore=tests/extract/test_properties.py"),
-    "pytorrent/task_cache.py": ("tests/test_cache_key.py", "tests/test_build_resume.py"),
+    # Not the build tests (test_cache_key.py, test_build_resume.py): every mutant of the key
+    # reaches all of them, two build suites per mutant.
+    "pytorrent/task_cache.py": ("tests/test_task_cache_entries.py",),
     "pytorrent/sources/paths.py": ("tests/sources",),
     "pytorrent/sources/members.py": ("tests/sources",),
     "crawlers/pipelines.py": ("tests/crawlers",),
     "pytorrent/publish/verify.py": ("tests/publish",),
-    "pytorrent/write/guard.py": ("tests/test_output_safety.py",),
+    "pytorrent/write/guard.py": ("tests/test_output_safety.py", "tests/test_write_guard.py"),
 }
 
 
