@@ -34,6 +34,7 @@ COMMON: dict[str, tuple[Any, str]] = {
     "--eval-batches": (int, "validation batches per evaluation (default of paper presets: all)"),
     "--context": (int, "sequence length: characters (LSTM) or tokens"),
     "--clip": (float, "gradient-norm clipping; 0 turns it off"),
+    "--keep-checkpoints": (int, "newest checkpoints kept in RUN/checkpoints/, older pruned"),
 }
 LSTM_FLAGS: dict[str, tuple[Any, str]] = {
     "--embedding": (int, "embedding width"),

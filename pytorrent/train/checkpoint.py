@@ -15,7 +15,7 @@ from typing import Any
 
 import torch
 
-STATE_FILE = "state.pt"
+from pytorrent.train.checkpoints import STATE_FILE
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """One training loop for every model: evaluation at step 0 and every `eval_every` steps,
-gradient accumulation and clipping, a learning-rate schedule, checkpoints and progress.
+gradient accumulation and clipping, a learning-rate schedule, checkpoints (the newest
+`keep_checkpoints` kept) and progress.
 
 A model plugs in as a `Task`: its module, its train and validation batches, its loss and how to
 save it. `accelerate` places the model and applies mixed precision (bf16, else fp16) only on
@@ -22,10 +23,10 @@ import torch
 from torch import nn
 
 from pytorrent.errors import ConfigError
-from pytorrent.train import checkpoint
+from pytorrent.train import checkpoint, checkpoints
 from pytorrent.train.checkpoint import Progress
 from pytorrent.train.presets import Settings
-from pytorrent.train.run_folder import CHECKPOINT, MODEL, append_metrics, keep_metrics_until
+from pytorrent.train.run_folder import MODEL, append_metrics, keep_metrics_until
 
 Batch = Any
 PROGRESS_SECONDS = 5.0
@@ -218,7 +219,10 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
     scaler = accelerator.scaler
     progress = Progress()
     if resume:
-        progress = checkpoint.load(run / CHECKPOINT, task.model, optimizer, scheduler, scaler)
+        newest = checkpoints.latest(run)
+        if newest is None:
+            raise ConfigError(f"--resume: {run} is not a run folder with a checkpoint")
+        progress = checkpoint.load(newest, task.model, optimizer, scheduler, scaler)
         keep_metrics_until(run, progress.step)
     model = accelerator.prepare(task.model)
     model.train()  # a model from from_pretrained starts in eval mode (no dropout): not for training
@@ -240,14 +244,17 @@ def train(run: Path, settings: Settings, task: Task, resume: bool) -> Progress:
             if settings.keep_best:
                 task.save_model(accelerator.unwrap_model(model), run / MODEL)
         progress.seconds = time.monotonic() - started
-        checkpoint.save(
-            run / CHECKPOINT,
+        notes = checkpoints.save(
+            run,
+            settings.keep_checkpoints,
             accelerator.unwrap_model(model),
             optimizer,
             scheduler,
             progress,
             scaler,
         )
+        for note in notes:
+            print(f"train {settings.model}: {note}", file=sys.stderr)
 
     batches = stream(task, progress)
     if not resume:  # step 0: the loss of the first step's batches, which then train

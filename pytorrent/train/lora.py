@@ -1,6 +1,6 @@
 """`train lora`: LoRA fine-tuning of a local model for docstring -> code, on the common loop.
 
-The run folder is the loop's (`config.json`, `metrics.jsonl`, `checkpoint/`, `loss.png`,
+The run folder is the loop's (`config.json`, `metrics.jsonl`, `checkpoints/`, `loss.png`,
 `README.md`) plus `adapter/` and, with `merge`, a merged `model/`. Examples come from a reader
 with the signature of `pytorrent.evaluate.examples.read_examples`, passed in by the caller so
 training and `eval gen` build the same prompts without `train` importing `evaluate`.

@@ -2,7 +2,8 @@
 and the paper's training defaults on top of the loop's common `Settings`.
 
 The reference ("Python Code Generation using Pre-trained Models") trains LoRA r 16, alpha 64,
-dropout 0.01 for 3 epochs at lr 2e-5, batch 16, weight decay 0.01, evaluating every epoch.
+dropout 0.01 for 3 epochs at lr 2e-5, batch 16, weight decay 0.01, evaluating every epoch and
+keeping the 3 newest checkpoints.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ PAPER_TRAINING: dict[str, Any] = {
     "context": 512,
     "clip": 1.0,
     "warmup_steps": 0,
+    "keep_checkpoints": 3,
 }
 
 

@@ -41,6 +41,7 @@ class Settings:
     warmup_steps: int = 0
     gradient_checkpointing: bool = False
     keep_best: bool = False
+    keep_checkpoints: int = 1
     # LSTM shape and regularisation
     embedding: int = 16
     hidden: int = 32
@@ -187,7 +188,8 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"--text: choose from {', '.join(TEXTS)}, not {settings.text!r}")
     if settings.device not in DEVICES:
         raise ConfigError(f"--device: choose from {', '.join(DEVICES)}, not {settings.device!r}")
-    for name in ("max_steps", "epochs", "batch_size", "grad_accum", "lr", "eval_every"):
+    names = ("max_steps", "epochs", "batch_size", "grad_accum", "lr", "eval_every")
+    for name in (*names, "keep_checkpoints"):
         _positive(name, getattr(settings, name))
     _positive("eval_batches", settings.eval_batches)
     _positive("context", settings.context)

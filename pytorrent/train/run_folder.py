@@ -2,7 +2,8 @@
 
     RUN/config.json      every setting, the corpus path and its build.json sha256, versions
     RUN/metrics.jsonl    one JSON object per evaluation, the first at step 0
-    RUN/checkpoint/      the state `--resume` continues from
+    RUN/checkpoints/     the newest checkpoints (`--keep-checkpoints`); `--resume` continues
+                         from the newest (see `checkpoints`)
     RUN/model/           the trained model (tokenizer included for the transformer models)
     RUN/loss.png, RUN/README.md
 
@@ -20,13 +21,13 @@ from typing import Any
 
 from pytorrent import layout
 from pytorrent.errors import ConfigError
+from pytorrent.train import checkpoints
 from pytorrent.train.presets import Settings
 from pytorrent.version import installed_versions
 
 FORMAT = "pytorrent-run/1"
 CONFIG = "config.json"
 METRICS = "metrics.jsonl"
-CHECKPOINT = "checkpoint"
 MODEL = "model"
 _LIBRARIES = ("pytorrent", "torch", "transformers", "accelerate", "safetensors", "tokenizers")
 
@@ -62,7 +63,7 @@ def prepare(run: Path, resume: bool) -> dict[str, Any] | None:
     empty = not run.exists() or not any(run.iterdir())
     earlier = None if empty else read_config(run)
     if resume:
-        if earlier is None or not (run / CHECKPOINT).is_dir():
+        if earlier is None or checkpoints.latest(run) is None:
             raise ConfigError(f"--resume: {run} is not a run folder with a checkpoint")
         return earlier
     if not empty:

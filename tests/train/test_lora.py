@@ -220,6 +220,9 @@ def test_cli_defaults_evaluate_every_epoch_and_eval_gen_reads_the_run(
     per_epoch = -(-examples // 16)  # the last partial batch trains too
     steps = [entry["step"] for entry in read_metrics(run)]
     assert steps == [0, per_epoch, 2 * per_epoch, 3 * per_epoch]
+    assert settings["keep_checkpoints"] == 3  # the paper's Trainer kept the 3 newest
+    kept = sorted(folder.name for folder in (run / "checkpoints").glob("step-*"))
+    assert kept == [f"step-{step:08d}" for step in steps[1:]]
     results = run_generation(
         run,
         trained.out,

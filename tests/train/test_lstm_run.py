@@ -34,7 +34,7 @@ def test_run_folder_learns_and_records_everything(real_corpus: Path, tmp_path: P
     assert (run / "loss.png").read_bytes()[:4] == b"\x89PNG"
     card = (run / "README.md").read_text()
     assert "val bpc" in card and "load_char_model" in card
-    assert (run / "checkpoint" / "state.pt").is_file()
+    assert (run / "checkpoints" / "step-00000008" / "state.pt").is_file()
 
 
 def test_resume_after_interruption_matches_uninterrupted(
