@@ -19,6 +19,7 @@ from pytorrent.extract.categories import ALL_CATEGORIES
 from pytorrent.filters.license import parse_license_filter
 from pytorrent.records import ALL_SCENARIOS
 from pytorrent.sources.base import ReadLimits
+from pytorrent.sources.resolve import FORMS
 from pytorrent.split import DEFAULT_RATIOS, validate_ratios
 from pytorrent.tokenizer.config import TokenizerConfig
 
@@ -145,7 +146,9 @@ class BuildConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    sources: tuple[str, ...] = Field(("installed",), description="where packages come from")
+    sources: tuple[str, ...] = Field(
+        ("installed",), description=f"where packages come from: {FORMS}"
+    )
     out: Path = Field(Path("pytorrent-corpus"), description="output folder")
     overwrite: bool = Field(
         False,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -20,17 +18,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from crawlers.config import ENV_INDEX_URL, ENV_JSON_API_URL
-from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
-from pytorrent.config import FLAT_NAMES, BuildConfig, default_workers
-from pytorrent.errors import ConfigError
+from pytorrent.config import FLAT_NAMES, BuildConfig
+from pytorrent.config_file import build_config
+from pytorrent.config_flags import FlagSpec, add_flags, settings_of, values_from_args
 from pytorrent.executor import EXECUTORS
 from pytorrent.executor.limits import parse_memory
 from pytorrent.extract.categories import parse_categories
 from pytorrent.filters.license import parse_license_filter
 from pytorrent.pipeline import BuildReport, build
 from pytorrent.records import parse_scenarios
-from pytorrent.sources.resolve import FORMS
 from pytorrent.split import SPLITS
 
 HELP = "build a corpus from SOURCEs (default: the packages installed in this environment)"
@@ -44,234 +40,54 @@ def _ratios(text: str) -> tuple[float, float, float]:
     return (parts[0] / total, parts[1] / total, parts[2] / total)
 
 
+def _worker_memory(text: str) -> int | None:
+    return None if text == "auto" else parse_memory(text)
+
+
+def _licenses(text: str) -> tuple[str, ...]:
+    return parse_license_filter(text) if text else ()
+
+
+#: Where a flag differs from the rule (`--` + the setting's name with dashes, help from its
+#: description): other spellings, metavars, parsers of the command-line text.
+FLAGS = {
+    "sources": FlagSpec(positional=True, metavar="SOURCE"),
+    "scenarios": FlagSpec("--acs", parse=parse_scenarios),
+    "ratios": FlagSpec("--split", type=_ratios, metavar="TRAIN,VALID,TEST"),
+    "licenses": FlagSpec("--license", parse=_licenses, metavar="IDS"),
+    "allow_hosts": FlagSpec("--allow-host", repeat=True, metavar="HOST[:PORT]"),
+    "categories": FlagSpec(parse=parse_categories),
+    "executor": FlagSpec(choices=EXECUTORS),
+    "scheduler": FlagSpec(metavar="ADDRESS"),
+    "work": FlagSpec(metavar="DIR"),
+    "package_timeout": FlagSpec(metavar="SECONDS"),
+    "worker_memory": FlagSpec(parse=_worker_memory, metavar="SIZE"),
+}
+
+#: Every setting of a build, nested ones by their flat name.
+SETTINGS = settings_of(BuildConfig, FLAT_NAMES)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "sources",
-        nargs="*",
-        metavar="SOURCE",
-        default=["installed"],
-        help=f"where packages come from: {FORMS} (default: installed)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=Path("pytorrent-corpus"),
-        help="output folder (default: ./pytorrent-corpus)",
-    )
-    parser.add_argument(
-        "--overwrite",
-        action="store_true",
-        help="replace an existing --out even when pytorrent did not write it (never the "
-        "current or home folder, a source, or a folder above one)",
-    )
-    parser.add_argument(
-        "--acs",
-        default="0,1,2,3,4,5",
-        help="Augmented-Code Scenarios to write, e.g. 0,4 (default: all)",
-    )
-    parser.add_argument(
-        "--categories",
-        default="core",
-        help="script categories to keep: core,test,init,other or all (default: core)",
-    )
-    parser.add_argument(
-        "--workers", type=int, default=default_workers(), help="worker processes (default: cores)"
-    )
-    parser.add_argument(
-        "--executor",
-        default="local",
-        choices=EXECUTORS,
-        help="local: a process pool (default); inline: in this process, for debugging; "
-        "dask: Dask distributed (extra: pytorrent[dask])",
-    )
-    parser.add_argument(
-        "--scheduler",
-        default=None,
-        metavar="ADDRESS",
-        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a "
-        "LocalCluster of --workers processes); workers must see --work at the same path",
-    )
-    parser.add_argument(
-        "--work",
+        "--config",
         type=Path,
         default=None,
-        metavar="DIR",
-        help="work folder holding the per-package cache (default: .OUT.work beside OUT, "
-        "removed after success); an interrupted build re-run with it resumes",
+        metavar="FILE",
+        help="read settings from a TOML file whose keys are the settings below (nested "
+        "tables for [minhash], [bpe], [read_limits]); flags given here take precedence",
     )
-    parser.add_argument(
-        "--keep-work",
-        action="store_true",
-        help="keep the default work folder after success, so the next build reuses it",
-    )
-    parser.add_argument("--seed", type=int, default=0, help="seed of the split (default: 0)")
-    parser.add_argument(
-        "--limit",
-        type=int,
-        default=None,
-        help="keep only the first N packages in name order, for a quick look",
-    )
-    parser.add_argument(
-        "--split",
-        type=_ratios,
-        default=(0.8, 0.1, 0.1),
-        metavar="TRAIN,VALID,TEST",
-        help="split ratios by package (default: 80,10,10)",
-    )
-    parser.add_argument("--no-filter", action="store_true", help="turn every quality filter off")
-    parser.add_argument(
-        "--license",
-        default=None,
-        metavar="IDS",
-        help="keep only packages whose SPDX license is among IDS, e.g. MIT,Apache-2.0 or "
-        "permissive (list in docs/dedup.md); unresolved licenses are dropped",
-    )
-    parser.add_argument("--no-dedup", action="store_true", help="keep duplicates")
-    parser.add_argument(
-        "--shard-records",
-        type=int,
-        default=50_000,
-        help="records per output shard (default: 50000)",
-    )
-    parser.add_argument(
-        "--jsonl",
-        action="store_true",
-        help="also write CodeSearchNet-style jsonl.gz views to OUT/csn/",
-    )
-    parser.add_argument(
-        "--index-url",
-        default=None,
-        help="package index of pypi: sources (default: PYTORRENT_INDEX_URL, PIP_INDEX_URL "
-        "or pip's configuration)",
-    )
-    parser.add_argument(
-        "--allow-host",
-        dest="allow_hosts",
-        action="append",
-        default=[],
-        metavar="HOST[:PORT]",
-        help="pypi:/conda: sources may also fetch from this host (repeatable; adds to "
-        "PYTORRENT_ALLOW_HOSTS); otherwise only the hosts of the index URLs are fetched",
-    )
-    parser.add_argument(
-        "--json-api-url",
-        default=None,
-        help="JSON API base of pypi: sources (default: derived from the index URL)",
-    )
-    parser.add_argument(
-        "--dedup-threshold",
-        type=float,
-        default=0.85,
-        help="MinHash Jaccard threshold of near duplicates (default: 0.85)",
-    )
-    parser.add_argument(
-        "--dedup-seed",
-        type=int,
-        default=1,
-        help="MinHash seed (default: 1; separate from --seed, so a new split reuses the cache)",
-    )
-    parser.add_argument(
-        "--dedup-anonymize", action="store_true",
-        help="shingle tokens with local names anonymised: renamed copies become duplicates "
-        "(measured F1 0.97 at threshold 0.8, see docs/dedup.md)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--tokenizer", action="store_true", help="also train a byte-level BPE tokenizer"
-    )
-    parser.add_argument(
-        "--vocab-size", type=int, default=56_000, help="tokenizer vocabulary (default: 56000)"
-    )
-    parser.add_argument(
-        "--package-timeout",
-        type=float,
-        default=900.0,
-        metavar="SECONDS",
-        help="wall time one package may take before it is counted as failed_timeout "
-        "(default: 900; 0: no limit)",
-    )
-    parser.add_argument(
-        "--worker-memory",
-        default="auto",
-        metavar="SIZE",
-        help="address space of each worker, e.g. 4G; a package that needs more is counted as "
-        "failed_MemoryError (default: auto = 80%% of RAM / workers, 2-8G; 0: no limit)",
-    )
+    add_flags(parser, SETTINGS, FLAGS)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _worker_memory(text: str) -> int | None:
-    if text == "auto":
-        return None
-    try:
-        return parse_memory(text)
-    except ValueError as exc:
-        raise ValueError(f"--worker-memory: {exc}") from None
-
-
 def config_from_args(args: argparse.Namespace) -> BuildConfig:
-    try:
-        return BuildConfig.model_validate(
-            dict(
-                sources=tuple(args.sources),
-                out=args.out,
-                scenarios=parse_scenarios(args.acs),
-                categories=parse_categories(args.categories),
-                workers=args.workers,
-                executor=args.executor,
-                scheduler=args.scheduler,
-                work=args.work,
-                keep_work=args.keep_work,
-                overwrite=args.overwrite,
-                seed=args.seed,
-                limit=args.limit,
-                filter=not args.no_filter,
-                licenses=parse_license_filter(args.license) if args.license else (),
-                dedup=not args.no_dedup,
-                ratios=args.split,
-                shard_records=args.shard_records,
-                jsonl=args.jsonl,
-                tokenizer=args.tokenizer,
-                dedup_threshold=args.dedup_threshold,
-                dedup_anonymize=args.dedup_anonymize,
-                dedup_seed=args.dedup_seed,
-                vocab_size=args.vocab_size,
-                package_timeout=args.package_timeout,
-                worker_memory=_worker_memory(args.worker_memory),
-            )
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = tuple(str(part) for part in first["loc"][:2])
-        nested: dict[tuple[str, ...], str] = {path: flat for flat, path in FLAT_NAMES.items()}
-        field = nested.get(loc, loc[0]) if loc else ""
-        raise ConfigError(f"{flag_of(field)}: {first['msg']}") from None
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
-
-
-#: BuildConfig fields whose flag is not `--` + the field name with dashes.
-_FLAGS = {
-    "ratios": "--split", "scenarios": "--acs", "filter": "--no-filter", "dedup": "--no-dedup",
-    "licenses": "--license", "sources": "SOURCE",
-}  # fmt: skip
-
-
-def flag_of(field: str) -> str:
-    """The command-line spelling of a BuildConfig field, so an error names what to change."""
-    return _FLAGS.get(field, "--" + field.replace("_", "-"))
+    """The defaults, then `--config FILE`, then the flags given."""
+    flags = values_from_args(args, SETTINGS, FLAGS)
+    return build_config(flags, args.config, SETTINGS, FLAGS)
 
 
 def run(args: argparse.Namespace) -> int:
-    # pypi:/conda: sources read their index configuration from the environment (see
-    # docs/crawling.md); the flags only take precedence over it for this run.
-    if args.index_url:
-        os.environ[ENV_INDEX_URL] = args.index_url
-    if args.json_api_url:
-        os.environ[ENV_JSON_API_URL] = args.json_api_url
-    if args.allow_hosts:
-        parse_allow_hosts(args.allow_hosts)  # a bad entry is one line, exit 2, before any work
-        extra = [os.environ.get(ENV_ALLOW_HOSTS, ""), *args.allow_hosts]
-        os.environ[ENV_ALLOW_HOSTS] = ",".join(part for part in extra if part)
     config = config_from_args(args)
     console = Console(stderr=True)
     with Progress(
