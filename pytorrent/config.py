@@ -302,7 +302,7 @@ class BuildConfig(BaseModel):
         settings = dict(base.settings)
         if self.allow_hosts:
             hosts = [os.environ.get(ENV_ALLOW_HOSTS, ""), *self.allow_hosts]
-            settings[ENV_ALLOW_HOSTS] = parse_allow_hosts(hosts)
+            settings[ENV_ALLOW_HOSTS] = [str(rule) for rule in parse_allow_hosts(hosts)]
         return dataclasses.replace(
             base, index_url=self.index_url, json_api_url=self.json_api_url, settings=settings
         )

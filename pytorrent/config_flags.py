@@ -28,7 +28,7 @@ from pytorrent.errors import ConfigError
 class FlagSpec:
     """How one setting appears on the command line where the default rule does not fit."""
 
-    #: Spelling other than `--` + the name with dashes (the positional's metavar if positional).
+    #: Spelling other than `--` + the name with dashes.
     flag: str | None = None
     metavar: str | None = None
     choices: tuple[str, ...] | None = None
@@ -81,6 +81,8 @@ def flag_of(setting: Setting, specs: Mapping[str, FlagSpec]) -> str:
     spec = specs.get(setting.name, FlagSpec())
     if spec.flag:
         return spec.flag
+    if spec.positional:
+        return spec.metavar or setting.name.upper()
     return "--" + setting.name.replace("_", "-")
 
 
