@@ -23,6 +23,7 @@ from pytorrent.extract.docstrings import (
         ("\n\n      deep\n    shallow\n", "  deep\nshallow"),
         ("One.\n\n\n    Two.\n\n\n", "One.\n\n\nTwo."),
         ("etc.\n    ", "etc."),
+        ("X marks the spot.\n\n    Found at X", "X marks the spot.\n\nFound at X"),
     ],
 )
 def test_clean_docstring(raw: str, cleaned: str) -> None:
