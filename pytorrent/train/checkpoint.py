@@ -4,6 +4,10 @@ With the RNG states and the position in the micro-batch stream restored, a resum
 CPU draws the same dropout masks, the same MLM masks and the same batches as an uninterrupted
 one, so it reaches the same losses. The state file is replaced atomically: an interruption while
 saving leaves the previous checkpoint intact.
+
+Frozen parameters (a LoRA run's base weights) are left out: they never change and the resumed
+run loads them from the base model again, so a checkpoint of a 7B base holds megabytes, not
+the whole model. Their names are recorded, and loading checks that exactly those are missing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 import torch
 
+from pytorrent.errors import ConfigError
 from pytorrent.train.checkpoints import STATE_FILE
 
 
@@ -44,6 +49,19 @@ def restore_rng(states: dict[str, Any]) -> None:
         torch.cuda.set_rng_state_all(states["cuda"])
 
 
+def trained_state(model: torch.nn.Module) -> tuple[dict[str, Any], list[str]]:
+    """The model's state without its frozen parameters, and the names left out (tied
+    weights share storage, so a frozen tensor is left out under every name it has)."""
+    frozen = {p.data_ptr() for p in model.parameters() if not p.requires_grad}
+    state, left_out = {}, []
+    for name, tensor in model.state_dict().items():
+        if tensor.data_ptr() in frozen:
+            left_out.append(name)
+        else:
+            state[name] = tensor
+    return state, left_out
+
+
 def save(
     folder: Path,
     model: torch.nn.Module,
@@ -54,8 +72,10 @@ def save(
 ) -> None:
     """Write the state; `scaler` is the fp16 gradient scaler on CUDA (None elsewhere)."""
     folder.mkdir(parents=True, exist_ok=True)
+    weights, frozen = trained_state(model)
     state = {
-        "model": model.state_dict(),
+        "model": weights,
+        "frozen": frozen,
         "optimizer": optimizer.state_dict(),
         "scheduler": scheduler.state_dict(),
         "rng": rng_states(),
@@ -72,7 +92,12 @@ def load(
 ) -> Progress:
     """Restore everything `save` wrote into the given objects; the progress to continue from."""
     state = torch.load(folder / STATE_FILE, map_location="cpu", weights_only=False)
-    model.load_state_dict(state["model"])
+    missing, unexpected = model.load_state_dict(state["model"], strict=False)
+    if unexpected or set(missing) != set(state.get("frozen", [])):
+        raise ConfigError(
+            f"--resume: {folder} does not match the model ({len(missing)} weights missing, "
+            f"{len(unexpected)} unexpected); was the base model changed?"
+        )
     optimizer.load_state_dict(state["optimizer"])
     scheduler.load_state_dict(state["scheduler"])
     if scaler is not None and state.get("scaler") is not None:

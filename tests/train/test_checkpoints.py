@@ -61,6 +61,11 @@ def test_lora_keeps_three_and_never_prunes_what_it_did_not_write(
     assert err.count(f"kept {kept}: it holds eval.txt, which pytorrent did not write") == 1
     config = json.loads((run / "config.json").read_text())
     assert config["settings"]["keep_checkpoints"] == 3
+    import torch
+
+    state = torch.load(run / "checkpoints" / "step-00000005" / "state.pt", weights_only=False)
+    assert state["model"] and all("lora_" in name for name in state["model"])
+    assert any(name.endswith("wte.weight") for name in state["frozen"])  # the base: left out
 
 
 def test_resume_continues_from_the_newest_checkpoint(
