@@ -5,6 +5,7 @@ index settings reach pypi: sources through the config instead of os.environ."""
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 from pathlib import Path
 
@@ -186,3 +187,36 @@ def test_the_index_settings_reach_a_pypi_source_without_the_environment(
     assert isinstance(plain, RemoteSource)
     assert plain.arguments["index_url"] == "http://127.0.0.1:9/env/"
     assert "PYTORRENT_ALLOW_HOSTS" not in plain.config.settings
+
+
+@pytest.mark.slow
+def test_build_index_url_crawls_that_index_and_leaves_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """End to end over a loopback index: the flag, then the same key in a --config file."""
+    from pytorrent.cli import main
+    from tests.crawlers.crawlfix import publish_pypi, standard_projects
+    from tests.crawlers.indexserver import IndexServer
+
+    for name in ("PIP_INDEX_URL", "PYTORRENT_INDEX_URL", "PYTORRENT_JSON_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PIP_CONFIG_FILE", "/dev/null")
+    for name, value in {"STORE": str(tmp_path / "store"), "AUTOTHROTTLE_ENABLED": "0",
+                        "DOWNLOAD_DELAY": "0", "PROGRESS_INTERVAL": "0"}.items():  # fmt: skip
+        monkeypatch.setenv(f"PYTORRENT_{name}", value)
+    server = IndexServer()
+    try:
+        publish_pypi(server, standard_projects())
+        before = dict(os.environ)
+        argv = ["build", "pypi:alpha", "--quiet", "--no-filter", "--workers", "1"]
+        index = server.url("/simple/")
+        assert main([*argv, "--out", str(tmp_path / "a"), "--index-url", index]) == 0
+        assert dict(os.environ) == before
+        (tmp_path / "b.toml").write_text(f'index_url = "{index}"\nout = "b"\n')
+        assert main([*argv, "--config", str(tmp_path / "b.toml")]) == 0
+        assert dict(os.environ) == before
+    finally:
+        server.close()
+    for out in ("a", "b"):
+        packages = (tmp_path / out / "packages" / "packages.jsonl.gz").read_bytes()
+        assert b'"alpha"' in gzip.decompress(packages)
