@@ -19,6 +19,7 @@ from pytorrent.config import BuildConfig
 from pytorrent.dedup import find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError
+from pytorrent.executor import Executor
 from pytorrent.extract import EXTRACTOR_VERSION
 from pytorrent.models import BuildManifest, FileDigest, PackageMetadata, Split
 from pytorrent.progress import ProgressCallback, announce
@@ -26,12 +27,13 @@ from pytorrent.results import PackageResult
 from pytorrent.split import assign_splits
 from pytorrent.stats import write_stats
 from pytorrent.stats.write import StatsOutput
-from pytorrent.tasks import read_records
 from pytorrent.tokenizer import TokenizerConfig, train_tokenizer
+from pytorrent.units_file import read_records
 from pytorrent.version import __version__, installed_versions
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
 from pytorrent.write.documents import write_package_documents
+from pytorrent.write.parallel import write_shards_parallel
 from pytorrent.write.public import public_spec
 from pytorrent.write.shards import write_jsonl_gz
 
@@ -42,6 +44,9 @@ LIBRARIES = (
 
 #: Relative path -> digest of every file one step wrote.
 Written = dict[str, FileDigest]
+#: Below this many units one pass in the driver beats starting a pool (~1 s per worker);
+#: writing costs ~1 ms per unit (zstd level-9 parquet for every config).
+PARALLEL_WRITE_MIN_UNITS = 20_000
 
 
 def library_versions() -> dict[str, str]:
@@ -66,6 +71,8 @@ class OutputRun:
     counts: dict[str, int] = field(default_factory=dict)
     corpus_stats: StatsOutput | None = None
     files: Written = field(default_factory=dict)
+    #: Writes the configs' shards in parallel (None: one pass in the driver).
+    shard_executor: Executor | None = None
 
     def register(self, paths: list[Path]) -> Written:
         """Digests of files written by a step that does not count their records."""
@@ -115,16 +122,37 @@ def _shards(run: OutputRun) -> Written:
         if progress and (count % 5000 == 0 or count == total):
             progress("write", count, total, count)
 
+    def on_group(done: int, groups: int) -> None:
+        if progress:
+            progress("write", total * done // groups, total, total * done // groups)
+
     if progress:
         progress("write", 0, total, 0)
-    written = write_shards(
-        rows(),
-        run.staging,
-        scenarios=config.scenarios,
-        shard_records=config.shard_records,
-        jsonl=config.jsonl,
-        on_record=on_record,
-    )
+    if run.shard_executor is not None and total >= PARALLEL_WRITE_MIN_UNITS:
+        units = [
+            (r.units_path, splits[r.metadata.name])
+            for r in run.results
+            if r.units_path is not None and r.metadata is not None
+        ]
+        written = write_shards_parallel(
+            run.shard_executor,
+            units,
+            run.duplicates,
+            str(run.staging),
+            scenarios=config.scenarios,
+            shard_records=config.shard_records,
+            jsonl=config.jsonl,
+            on_group=on_group,
+        )
+    else:
+        written = write_shards(
+            rows(),
+            run.staging,
+            scenarios=config.scenarios,
+            shard_records=config.shard_records,
+            jsonl=config.jsonl,
+            on_record=on_record,
+        )
     run.split_counts = written.split_counts
     packages = run.packages
     run.counts = {
@@ -202,11 +230,14 @@ def write_output(
     staging: Path,
     progress: ProgressCallback | None,
     notes: list[str],
+    shard_executor: Executor | None = None,
 ) -> BuildManifest:
-    """Run every enabled step into `staging`, then write `build.json` listing what they wrote."""
+    """Run every enabled step into `staging`, then write `build.json` listing what they wrote.
+    `shard_executor` writes the configs' shards in parallel; the bytes are the same."""
     for result in results:
         drops.update(result.drops)
     run = OutputRun(config, results, drops, staging, progress, notes)
+    run.shard_executor = shard_executor
     run.packages = [r.metadata for r in results if r.metadata is not None]
     for step in OUTPUT_STEPS:
         if step.enabled(config):

@@ -140,7 +140,10 @@ def build(
             results = _extract_all(config, handles, executor, work, progress, run)
             run.extract_seconds = time.monotonic() - extract_started
             refuse_all_failed(results)
-            manifest = write_output(config, results, drops, staging, progress, notes)
+            shard_executor = executor if config.executor == "local" and config.workers > 1 else None
+            manifest = write_output(
+                config, results, drops, staging, progress, notes, shard_executor=shard_executor
+            )
             unmark(staging)
             replace_folder(staging, out)
         finally:

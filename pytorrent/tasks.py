@@ -13,16 +13,10 @@ import hashlib
 import os
 import socket
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import orjson
-import zstandard
-
-from pytorrent.atomic import atomic_file
 from pytorrent.dedup import compute_signatures
 from pytorrent.drops import Drops
 from pytorrent.executor.limits import PackageTimeout, apply_worker_memory, package_deadline
@@ -40,6 +34,7 @@ from pytorrent.sources.base import PackageContent, PackageHandle
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from pytorrent.task_cache import TaskCache, cache_key
 from pytorrent.task_settings import TaskSettings
+from pytorrent.units_file import write_records
 
 
 @lru_cache(maxsize=4)
@@ -191,25 +186,3 @@ def _process(
         signatures_path=signatures,
         contaminated=contaminated,
     )
-
-
-def write_records(path: Path, records: list[dict[str, object]]) -> None:
-    compressor = zstandard.ZstdCompressor(level=3)
-    with atomic_file(path) as raw, compressor.stream_writer(raw) as out:
-        for record in records:
-            out.write(orjson.dumps(record) + b"\n")
-
-
-def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """Stream the records a task wrote."""
-    decompressor = zstandard.ZstdDecompressor()
-    with Path(path).open("rb") as raw, decompressor.stream_reader(raw) as reader:
-        buffer = b""
-        while chunk := reader.read(1 << 20):
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                if line:
-                    yield orjson.loads(line)
-        if buffer.strip():
-            yield orjson.loads(buffer)

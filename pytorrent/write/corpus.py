@@ -40,10 +40,19 @@ def write_shards(
     shard_records: int,
     jsonl: bool,
     on_record: Callable[[int], None] | None = None,
+    pairs_config: bool = True,
 ) -> WrittenShards:
     """Write (split, record) pairs, in order, as pairs + one view per scenario (+ csn/, the
-    CodeSearchNet export: pytorrent.write.csn)."""
-    pairs = {s: ParquetShards(folder / "pairs", s, shard_records) for s in SPLITS}
+    CodeSearchNet export: pytorrent.write.csn).
+
+    Every config depends only on the rows, so writers of disjoint configs (`pairs_config`
+    False, a subset of `scenarios`) can run in parallel and write the same bytes; only the
+    writer of `pairs` counts `kinds`."""
+    pairs = (
+        {s: ParquetShards(folder / "pairs", s, shard_records) for s in SPLITS}
+        if pairs_config
+        else {}
+    )
     views = {
         (n, s): ParquetShards(folder / f"acs{n}", s, shard_records, ACS_SCHEMA)
         for n in scenarios
@@ -52,9 +61,10 @@ def write_shards(
     export = CsnExport(folder / "csn", list(scenarios), shard_records) if jsonl else None
     written = WrittenShards()
     for count, (split, record) in enumerate(rows, start=1):
-        written.kinds[str(record["kind"])] += 1
         record["partition"] = split
-        pairs[split].write(record)
+        if pairs_config:
+            written.kinds[str(record["kind"])] += 1
+            pairs[split].write(record)
         for n in scenarios:
             row = acs_row(record, n)
             if row is not None:
@@ -63,7 +73,8 @@ def write_shards(
                     export.write(n, split, row)
         if on_record:
             on_record(count)
-    written.split_counts["pairs"] = {}
+    if pairs_config:
+        written.split_counts["pairs"] = {}
     for split, writer in pairs.items():
         written.split_counts["pairs"][split] = writer.count
         _finish(writer, folder, written)
