@@ -35,8 +35,8 @@ def _string_interior_rows(span: list[Token]) -> set[int]:
     """Rows that continue a multi-line string literal (every row after its first)."""
     rows: set[int] = set()
     for tok in span:
-        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
-            rows.update(range(tok.start[0] + 1, tok.end[0] + 1))
+        if tok[0] == tokenize.STRING and tok[3][0] > tok[2][0]:
+            rows.update(range(tok[2][0] + 1, tok[3][0] + 1))
     return rows
 
 

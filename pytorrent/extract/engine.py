@@ -189,14 +189,14 @@ def _comment_ranges(tokens: FileTokens, span: list[Token]) -> list[_Range]:
     """Ranges removing every comment: whole rows for full-line ones, `  # ...` for inline."""
     ranges: list[_Range] = []
     for tok in span:
-        if tok.type != tokenize.COMMENT:
+        if tok[0] != tokenize.COMMENT:
             continue
-        line = tokens.lines[tok.start[0] - 1]
-        before = line[: tok.start[1]]
+        line = tokens.lines[tok[2][0] - 1]
+        before = line[: tok[2][1]]
         if not before.strip():
-            ranges.append((tok.start[0], 0, tok.start[0] + 1, 0))
+            ranges.append((tok[2][0], 0, tok[2][0] + 1, 0))
         else:
-            ranges.append((tok.start[0], len(before.rstrip()), tok.end[0], tok.end[1]))
+            ranges.append((tok[2][0], len(before.rstrip()), tok[3][0], tok[3][1]))
     return ranges
 
 
@@ -216,14 +216,14 @@ def _token_texts(
     with_comments: list[str] = []
     comment_kind = tokenize.COMMENT
     for tok in span:
-        if skip and lo <= tok.start and tok.end <= hi:
+        if skip and lo <= tok[2] and tok[3] <= hi:
             continue
-        if tok.type == comment_kind:
-            if tok.start[0] in developer_rows:
-                with_comments.append(tok.string)
+        if tok[0] == comment_kind:
+            if tok[2][0] in developer_rows:
+                with_comments.append(tok[1])
             continue
-        plain.append(tok.string)
-        with_comments.append(tok.string)
+        plain.append(tok[1])
+        with_comments.append(tok[1])
     return plain, with_comments
 
 
@@ -237,30 +237,30 @@ def _docstring_range(fn: FunctionInfo, tokens: FileTokens) -> list[_Range]:
     span = tokens.tokens_between(doc.start_row, doc.end_row)
     index = _after_header_colon(span) if doc.in_header else 0
     strings = []
-    while index < len(span) and span[index].type in (tokenize.STRING, tokenize.COMMENT):
-        if span[index].type == tokenize.STRING:
+    while index < len(span) and span[index][0] in (tokenize.STRING, tokenize.COMMENT):
+        if span[index][0] == tokenize.STRING:
             strings.append(span[index])
         index += 1
     if not strings:
         return []
     end = strings[-1]
-    end_row, end_col = end.end[0], end.end[1]
-    if index < len(span) and span[index].string == ";":
-        end_row, end_col = span[index].end[0], span[index].end[1]
-    return [(strings[0].start[0], strings[0].start[1], end_row, end_col)]
+    end_row, end_col = end[3][0], end[3][1]
+    if index < len(span) and span[index][1] == ";":
+        end_row, end_col = span[index][3][0], span[index][3][1]
+    return [(strings[0][2][0], strings[0][2][1], end_row, end_col)]
 
 
 def _after_header_colon(span: list[Token]) -> int:
     """Index of the first token after the `:` closing a one-line `def` header."""
     depth = 0
     for i, tok in enumerate(span):
-        if tok.type != tokenize.OP:
+        if tok[0] != tokenize.OP:
             continue
-        if tok.string in "([{":
+        if tok[1] in "([{":
             depth += 1
-        elif tok.string in ")]}":
+        elif tok[1] in ")]}":
             depth -= 1
-        elif tok.string == ":" and depth == 0:
+        elif tok[1] == ":" and depth == 0:
             return i + 1
     return len(span)
 

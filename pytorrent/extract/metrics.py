@@ -67,12 +67,12 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
     hi = bisect.bisect_right(file.logical_starts, end_row, lo)
     for ll in file.logical_lines[lo:hi]:
         line_tokens = file.tokens_between(ll.start_row, ll.end_row)
-        toks = [t for t in line_tokens if t.type != tokenize.COMMENT]
+        toks = [t for t in line_tokens if t[0] != tokenize.COMMENT]
         rows = range(ll.start_row, min(ll.end_row, end_row) + 1)
         covered.update(rows)
         empty = sum(1 for r in rows if not lines[r - 1].strip())
         # radon: a lone string is a docstring unless a comment shares its lines.
-        if len(line_tokens) == 1 and toks and toks[0].type == tokenize.STRING:
+        if len(line_tokens) == 1 and toks and toks[0][0] == tokenize.STRING:
             if ll.start_row == ll.end_row:
                 single += 1
             else:
@@ -81,15 +81,13 @@ def raw_metrics(file: FileTokens, start_row: int, end_row: int) -> dict[str, int
         else:
             sloc += len(rows) - empty
             blank += empty
-        lloc += _logical_count(
-            [t.string if t.type == tokenize.OP else "\0" + t.string for t in toks]
-        )
+        lloc += _logical_count([t[1] if t[0] == tokenize.OP else "\0" + t[1] for t in toks])
     comments = 0
     comment_rows = set()
     for tok in file.tokens_between(start_row, end_row):
-        if tok.type == tokenize.COMMENT:
+        if tok[0] == tokenize.COMMENT:
             comments += 1
-            comment_rows.add(tok.start[0])
+            comment_rows.add(tok[2][0])
     for row in range(start_row, end_row + 1):
         if row in covered:
             continue

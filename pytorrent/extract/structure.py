@@ -274,9 +274,9 @@ class _Walker:
 
 def _decorator_text(tokens: FileTokens, ll: LogicalLine) -> str:
     """Source of a decorator without `@`, comments and line breaks (whitespace folded)."""
-    toks = [t for t in tokens.tokens_between(ll.start_row, ll.end_row) if t.type != COMMENT]
+    toks = [t for t in tokens.tokens_between(ll.start_row, ll.end_row) if t[0] != COMMENT]
     first, last = toks[0], toks[-1]
-    text = _slice_rows(tokens.lines, first.start[0], first.start[1], last.end[0], last.end[1])
+    text = _slice_rows(tokens.lines, first[2][0], first[2][1], last[3][0], last[3][1])
     return " ".join(text.removeprefix("@").split())
 
 

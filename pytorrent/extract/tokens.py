@@ -16,6 +16,9 @@ import tokenize
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from pytorrent.extract.ctokens import Token as Token
+from pytorrent.extract.ctokens import c_tokens
+
 _SKIPPED_TYPES = frozenset(
     {tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
 )
@@ -35,9 +38,11 @@ def docstring_tokens(text: str) -> list[str]:
     return [t for t in DOCSTRING_TOKENIZER.findall(text) if t]
 
 
-#: Tokens are the tokenizer's own `TokenInfo` objects (re-wrapping each one cost 10% of
-#: extraction time); f-strings split by Python >= 3.12 are merged back into one STRING token.
-Token = tokenize.TokenInfo
+#: A token is `tokenize.TokenInfo`'s tuple (type, string, start, end, line), read by index
+#: (`tok[0]` type, `tok[1]` text, `tok[2]`/`tok[3]` (row, col) of start/end): the C fast
+#: path builds plain tuples, the `tokenize` pass keeps its own objects (re-wrapping each one
+#: cost 10% of extraction time). f-strings split by Python >= 3.12 are merged back into one
+#: STRING token.
 
 
 class LogicalLine(NamedTuple):
@@ -89,8 +94,27 @@ def split_lines(source: str) -> list[str]:
 
 
 def tokenize_file(source: str) -> FileTokens:
-    """Tokenize `source` once. Raises tokenize.TokenError/SyntaxError on invalid input."""
+    """Tokenize `source` once. Raises tokenize.TokenError/SyntaxError on invalid input.
+
+    The C tokenizer's fast path (ctokens.py) gives the same tokens where it applies."""
     lines = split_lines(source)
+    fast = c_tokens(source, lines)
+    if fast is not None:
+        tokens, rows, logical, comments = fast
+        logical_lines = [LogicalLine(*at) for at in logical]
+        return FileTokens(
+            lines,
+            tokens,
+            rows,
+            logical_lines,
+            [Comment(r, c, text, not lines[r - 1][:c].strip()) for r, c, text in comments],
+            [at[0] for at in logical],
+        )
+    return _pure_tokens(source, lines)
+
+
+def _pure_tokens(source: str, lines: list[str]) -> FileTokens:
+    """The `tokenize` pass (the reference the fast path matches)."""
     result = FileTokens(lines=lines)
     tokens = result.tokens
     rows = result.token_rows
