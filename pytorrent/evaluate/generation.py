@@ -141,6 +141,25 @@ def load_model(path: Path, *, causal_only: bool = False) -> LoadedModel:
     return LoadedModel(model, tokenizer, folder, encoder_decoder, adapter)
 
 
+def stop_in_completion(tokenizer: Any, stops: Sequence[str], prompt_length: int) -> Any:
+    """A stopping criterion that ends a row once its generated text holds a stop sequence.
+
+    Only the tokens after the prompt are read, as the Codex and HumanEval harnesses do:
+    transformers' `stop_strings` also match across the prompt's end, so a docstring prompt
+    (ending in a newline) stopped at the first `def ` of its function, two tokens in.
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    class StopInCompletion(StoppingCriteria):
+        def __call__(self, input_ids: Any, scores: Any, **kwargs: Any) -> Any:
+            texts = tokenizer.batch_decode(input_ids[:, prompt_length:], skip_special_tokens=True)
+            found = [any(stop in text for stop in stops) for text in texts]
+            return torch.tensor(found, dtype=torch.bool, device=input_ids.device)
+
+    return StoppingCriteriaList([StopInCompletion()])
+
+
 def truncate(text: str, stops: Sequence[str]) -> str:
     """The text before the first stop sequence."""
     cut = min((i for i in (text.find(stop) for stop in stops) if i >= 0), default=len(text))
@@ -166,11 +185,11 @@ def generate(
     completions: list[str] = []
     tokens = 0
     wanted = count if settings.temperature > 0 else 1  # greedy: every sample is the same
+    extra: dict[str, Any] = {}
+    if settings.stop:
+        extra = {"stopping_criteria": stop_in_completion(tokenizer, settings.stop, prompt_length)}
     while len(completions) < wanted:
         batch = min(settings.batch_size, wanted - len(completions))
-        extra: dict[str, Any] = {}
-        if settings.stop:
-            extra = {"stop_strings": list(settings.stop), "tokenizer": tokenizer}
         with torch.no_grad():
             output = model.generate(
                 **encoded,
