@@ -290,8 +290,11 @@ def test_alive_is_false_for_no_pid_this_process_and_finished_ones() -> None:
     with subprocess.Popen(["sleep", "30"]) as running:
         try:
             assert guard._alive(running.pid)
+            with pytest.raises(subprocess.TimeoutExpired):  # asking sent it no signal
+                running.wait(timeout=0.3)
         finally:
             running.kill()
+    assert guard._alive(1)  # init: always running (root's, or another user's)
 
 
 def test_a_process_of_another_user_counts_as_alive() -> None:
