@@ -7,6 +7,7 @@ as root (root may write anywhere and signal any process)."""
 from __future__ import annotations
 
 import json
+import locale
 import os
 import subprocess
 import tempfile
@@ -384,3 +385,27 @@ def test_no_parent_means_nothing_to_clean(tmp_path: Path) -> None:
     assert guard.clean_leftovers(tmp_path / "missing" / "out") == []
     (tmp_path / "file").write_text("x")
     assert guard.clean_leftovers(tmp_path / "file" / "out") == []
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """An ASCII locale (LANG=C, as in many cron jobs and containers) for text defaults."""
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert locale.getpreferredencoding(False) != "UTF-8"
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+
+
+def test_an_output_with_non_ascii_names_is_recognised_under_any_locale(
+    tmp_path: Path, ascii_locale: None
+) -> None:
+    out = _output(tmp_path / "o", {"csn/caf\u00e9.jsonl.gz": "a"})
+    manifest = json.loads((out / "build.json").read_bytes())
+    # As a build writes it (pydantic JSON): UTF-8, non-ASCII characters not escaped.
+    (out / "build.json").write_bytes(json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+    assert "caf\u00e9".encode() in (out / "build.json").read_bytes()
+    assert guard.is_pytorrent_output(out)
+    assert guard.check_output(out) == out.resolve()
