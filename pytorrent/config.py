@@ -56,7 +56,12 @@ class MinHashSettings(BaseModel):
         "seed",
         "MinHash seed, apart from the split --seed: a new split reuses the cache",
     )
-    anonymize: bool = library_field(DedupConfig, "anonymize")
+    anonymize: bool = library_field(
+        DedupConfig,
+        "anonymize",
+        "shingle tokens with local names anonymised: renamed copies become duplicates "
+        "(measured F1 0.97 at threshold 0.8, see docs/dedup.md)",
+    )
 
     @field_validator("threshold")
     @classmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import types
 import typing
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,9 +191,3 @@ def flag_error(
     """A one-line error naming the flag to change."""
     setting, message = error_setting(exc, settings)
     return ConfigError(message if setting is None else _prefixed(flag_of(setting, specs), message))
-
-
-def walk(settings: list[Setting]) -> Iterator[tuple[str, Setting]]:
-    """(dotted key in a config file, setting) of every setting."""
-    for setting in settings:
-        yield ".".join(setting.path), setting
