@@ -1,4 +1,4 @@
-"""`packages/documents.jsonl.gz` of a build from installed, folder and git sources: `info` holds
+"""`packages/documents.jsonl.gz` of a build from installed, folder, git and archive sources: `info`
 what each package's core metadata says, under the JSON API's names and types (keywords one
 string), the index-only rest is null, and every document is valid against
 schemas/package-document.json and joins to the records by `repo` (issue 16 item 7)."""
@@ -19,6 +19,7 @@ from pytorrent import layout
 from pytorrent.config import BuildConfig
 from pytorrent.metadata.info import INDEX_ONLY_FIELDS
 from pytorrent.pipeline import build
+from tests.crawlers.archives import make_conda_v2, make_sdist
 from tests.envs import ALPHA_CORE, install_package
 from tests.sources.test_git import Repo
 
@@ -43,6 +44,12 @@ Description-Content-Type: text/markdown
 
 Adds numbers.
 """
+CONDA_ABOUT = {
+    "summary": "A conda package",
+    "home": "https://example.invalid/condapkg",
+    "dev_url": "https://example.invalid/condapkg/src",
+    "doc_url": "https://example.invalid/condapkg/docs",
+}
 PYPROJECT = """\
 [project]
 name = "Folder.Pkg"
@@ -87,10 +94,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Add core",
         "2024-01-01T00:00:00Z",
     )
+    archives = root / "archives"
+    archives.mkdir()
+    (archives / "sdist_pkg-0.7.tar.gz").write_bytes(make_sdist("Sdist_Pkg", "0.7"))
+    index = {"name": "condapkg", "version": "2.1", "build": "py_0", "subdir": "noarch",
+             "license": "BSD-3-Clause", "timestamp": 1_700_000_000_000}  # fmt: skip
+    conda = make_conda_v2("condapkg", "2.1", "py_0", index, CONDA_ABOUT)
+    (archives / "condapkg-2.1-py_0.conda").write_bytes(conda)
     out = root / "out"
     build(
         BuildConfig(
-            sources=(f"installed:{site}", f"dir:{folder}", f"git:{repo.path}"),
+            sources=(f"installed:{site}", f"dir:{folder}", f"git:{repo.path}", f"dir:{archives}"),
             out=out,
             executor="inline",
             dedup=False,
@@ -104,7 +118,7 @@ def test_documents_hold_core_metadata_as_the_json_api_names_it(built: Path) -> N
     packages = read_jsonl_gz(built / layout.PACKAGES)
     assert [d["name"] for d in documents] == [p["name"] for p in packages]
     by_name = {d["name"]: d for d in documents}
-    assert sorted(by_name) == ["alpha-tools", "folder-pkg", "gitpkg"]
+    assert sorted(by_name) == ["alpha-tools", "condapkg", "folder-pkg", "gitpkg", "sdist-pkg"]
 
     alpha = by_name["alpha-tools"]
     assert (alpha["version"], alpha["source"], alpha["format"]) == ("1.2", "installed", "pypi")
@@ -141,6 +155,29 @@ def test_documents_hold_core_metadata_as_the_json_api_names_it(built: Path) -> N
 
     git = by_name["gitpkg"]
     assert (git["source"], git["info"]["version"], git["info"]["keywords"]) == ("git", "3.0", "vcs")
+
+    sdist = by_name["sdist-pkg"]  # PKG-INFO of a local sdist
+    assert (sdist["source"], sdist["format"], sdist["info"]["name"]) == (
+        "archive",
+        "pypi",
+        "Sdist_Pkg",
+    )
+    assert sdist["info"]["summary"] == "The Sdist_Pkg package"
+    assert sdist["info"]["requires_python"] == ">=3.8"
+
+
+def test_a_local_conda_archive_gets_the_anaconda_shape_from_its_info_files(built: Path) -> None:
+    conda = {d["name"]: d for d in read_jsonl_gz(built / layout.PACKAGE_DOCUMENTS)}["condapkg"]
+    assert (conda["source"], conda["format"], conda["title"]) == ("archive", "anaconda", "condapkg")
+    assert conda["summary"] == CONDA_ABOUT["summary"]
+    meta = conda["detail"]["meta"]
+    assert meta["home"] == CONDA_ABOUT["home"] and meta["development"] == CONDA_ABOUT["dev_url"]
+    assert meta["documentation"] == CONDA_ABOUT["doc_url"]
+    assert conda["detail"]["files"][0]["file"]["name"] == "condapkg-2.1-py_0.conda"
+    assert conda["updated"] == "2023-11-14T22:13:20Z"  # index.json's timestamp
+    # Not crawled: no channel, no repodata entry, nothing a channel page would show.
+    assert conda["channel"] is None and conda["repodata"] is None and conda["timestamp"] is None
+    assert conda["access"] is None and meta["download_count"] is None
 
 
 def test_documents_are_valid_against_the_published_schema(built: Path) -> None:
