@@ -1,7 +1,8 @@
-"""`packages/documents.jsonl.gz` of a build from installed, folder, git and archive sources: `info`
-what each package's core metadata says, under the JSON API's names and types (keywords one
-string), the index-only rest is null, and every document is valid against
-schemas/package-document.json and joins to the records by `repo` (issue 16 item 7)."""
+"""`packages/documents.jsonl.gz` of a build from installed, folder, git and archive sources:
+`info` holds what each package's core metadata says, under the JSON API's names and types
+(keywords one string), the index-only rest is null; a local conda archive gets the Anaconda
+shape from its info files; every document is valid against schemas/package-document.json and
+joins to the records by `repo` (issue 16 item 7)."""
 
 from __future__ import annotations
 
