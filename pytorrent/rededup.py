@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from pytorrent import layout
 from pytorrent.atomic import replace_folder
+from pytorrent.config import BuildConfig
 from pytorrent.dedup import DedupConfig, SignatureBatch, compute_signatures, find_duplicates
 from pytorrent.drops import Drops
 from pytorrent.errors import OutputError
@@ -92,7 +93,13 @@ def dedup_output(out: Path, config: DedupConfig, *, overwrite: bool = False) -> 
             ((split, record) for split, record in _pairs(out) if record["id"] not in duplicates),
             staging,
             scenarios=scenarios,
-            shard_records=int(str(manifest.config.get("shard_records", 50_000))),
+            shard_records=int(
+                str(
+                    manifest.config.get(
+                        "shard_records", BuildConfig.model_fields["shard_records"].default
+                    )
+                )
+            ),
             jsonl=(out / "csn").is_dir(),
         )
         drops = Drops()

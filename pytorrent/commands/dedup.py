@@ -20,13 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--threshold",
         type=float,
         default=DedupConfig.threshold,
-        help="MinHash Jaccard threshold (default: 0.85)",
+        help=f"MinHash Jaccard threshold (default: {DedupConfig.threshold})",
     )
     parser.add_argument(
         "--num-perm",
         type=int,
         default=DedupConfig.num_perm,
-        help="MinHash permutations (default: 256)",
+        help=f"MinHash permutations (default: {DedupConfig.num_perm})",
     )
     parser.add_argument(
         "--overwrite",
