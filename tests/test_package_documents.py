@@ -95,6 +95,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Add core",
         "2024-01-01T00:00:00Z",
     )
+    legacy = root / "legacy"  # setup.py only: metadata pytorrent never runs
+    legacy.mkdir()
+    (legacy / "setup.py").write_text("from setuptools import setup\nsetup(name='legacy')\n")
+    (legacy / "legacy.py").write_text(dedent(ALPHA_CORE))
     archives = root / "archives"
     archives.mkdir()
     (archives / "sdist_pkg-0.7.tar.gz").write_bytes(make_sdist("Sdist_Pkg", "0.7"))
@@ -105,7 +109,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "out"
     build(
         BuildConfig(
-            sources=(f"installed:{site}", f"dir:{folder}", f"git:{repo.path}", f"dir:{archives}"),
+            sources=(
+                f"installed:{site}",
+                f"dir:{folder}",
+                f"git:{repo.path}",
+                f"dir:{archives}",
+                f"dir:{legacy}",
+            ),
             out=out,
             executor="inline",
             dedup=False,
@@ -119,7 +129,9 @@ def test_documents_hold_core_metadata_as_the_json_api_names_it(built: Path) -> N
     packages = read_jsonl_gz(built / layout.PACKAGES)
     assert [d["name"] for d in documents] == [p["name"] for p in packages]
     by_name = {d["name"]: d for d in documents}
-    assert sorted(by_name) == ["alpha-tools", "condapkg", "folder-pkg", "gitpkg", "sdist-pkg"]
+    assert sorted(by_name) == [
+        "alpha-tools", "condapkg", "folder-pkg", "gitpkg", "legacy", "sdist-pkg",
+    ]  # fmt: skip
 
     alpha = by_name["alpha-tools"]
     assert (alpha["version"], alpha["source"], alpha["format"]) == ("1.2", "installed", "pypi")
@@ -156,6 +168,10 @@ def test_documents_hold_core_metadata_as_the_json_api_names_it(built: Path) -> N
 
     git = by_name["gitpkg"]
     assert (git["source"], git["info"]["version"], git["info"]["keywords"]) == ("git", "3.0", "vcs")
+
+    legacy = by_name["legacy"]  # named by its folder: the metadata names nothing
+    assert legacy["info"]["name"] is None and legacy["info"]["version"] is None
+    assert legacy["info"]["summary"] is None and legacy["source"] == "folder"
 
     sdist = by_name["sdist-pkg"]  # PKG-INFO of a local sdist
     assert (sdist["source"], sdist["format"], sdist["info"]["name"]) == (

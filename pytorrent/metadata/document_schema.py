@@ -90,7 +90,7 @@ class Info(_Open):
     maintainer: str | None = None
     maintainer_email: str | None = None
     metadata_version: str | None = None
-    name: str
+    name: str | None = Field(description="as the metadata spells it; null when it names none")
     package_url: str | None = None
     platform: str | list[str] | None = Field(
         None, description="the JSON API gives one string; core metadata lists every Platform"
@@ -102,7 +102,7 @@ class Info(_Open):
     requires_dist: list[str] | None = None
     requires_python: str | None = None
     summary: str | None = None
-    version: str
+    version: str | None = Field(description="null when the metadata names none")
     yanked: bool | None = None
     yanked_reason: str | None = None
 
