@@ -1,7 +1,7 @@
 """The build's output as an ordered list of steps: dedup, shards, packages, documents,
-tokenizer, stats,
-card. Each step writes into the staging folder and returns the files it wrote; `write_output`
-registers them in `build.json` in one place, so adding an export is adding a step.
+tokenizer, stats, card. Each step writes into the staging folder and returns the files it
+wrote; `write_output` registers them in `build.json` in one place, so adding an export is
+adding a step.
 
 Steps run in order and may read what earlier steps left on the `OutputRun` (the duplicate ids,
 the split counts, the statistics); none writes a file another step writes.
