@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from pytorrent.extract.tokens import docstring_tokens
@@ -11,7 +12,34 @@ from pytorrent.extract.units import Unit
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import Blame, CommitInfo
 
-ALL_SCENARIOS = (0, 1, 2, 3, 4, 5)
+
+@dataclass(frozen=True)
+class Scenario:
+    """One Augmented-Code Scenario of the PyTorrent paper: what X (the natural language) and
+    Y (the code) hold. `scenario_x` assembles X; `code_with_comments` picks Y's columns."""
+
+    x: str
+    y: str
+    code_with_comments: bool
+
+
+#: The ACS table, the one place it is written (the card prints it, `acs_row` follows it).
+SCENARIOS: dict[int, Scenario] = {
+    0: Scenario("short description of the docstring", "code and code comments", True),
+    1: Scenario("code comments", "code", False),
+    2: Scenario("code comments and entire docstring", "code", False),
+    3: Scenario(
+        "code comments, entire docstring and commit message", "code and code comments", True
+    ),
+    4: Scenario("code comments and entire docstring", "code and code comments", True),
+    5: Scenario("short description of the docstring", "code", False),
+}
+ALL_SCENARIOS = tuple(SCENARIOS)
+
+
+def scenario_config(acs: int) -> str:
+    """The config (and folder) name of scenario `acs`: `acs{N}`."""
+    return f"acs{acs}"
 
 
 def record_id(
@@ -120,7 +148,7 @@ def acs_row(record: dict[str, object], acs: int) -> dict[str, object] | None:
     x_text, fallback = scenario_x(record, acs)
     if not x_text.strip():
         return None
-    with_comments = acs in (0, 3, 4)
+    with_comments = SCENARIOS[acs].code_with_comments
     code_key = "code" if with_comments else "code_without_comments"
     tokens_key = "code_tokens_with_comments" if with_comments else "code_tokens"
     return {
@@ -157,4 +185,4 @@ def parse_scenarios(text: str) -> tuple[int, ...]:
 
 
 def scenario_configs(scenarios: Sequence[int]) -> list[str]:
-    return [f"acs{n}" for n in scenarios]
+    return [scenario_config(n) for n in scenarios]

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pytorrent import layout
+from pytorrent.records import scenario_configs
 from pytorrent.split import SPLITS
 from pytorrent.stats.histogram import IntHistogram
 from pytorrent.stats.models import (
@@ -63,7 +64,7 @@ def config_names(out: Path) -> list[str]:
     scenarios = sorted(
         int(m["n"]) for p in out.iterdir() if p.is_dir() and (m := _ACS.match(p.name))
     )
-    return ["pairs", *(f"acs{n}" for n in scenarios)]
+    return ["pairs", *scenario_configs(scenarios)]
 
 
 def shards(out: Path, config: str) -> dict[str, list[Path]]:

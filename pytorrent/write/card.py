@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from pytorrent import layout
+from pytorrent.records import SCENARIOS
 from pytorrent.split import SPLITS
 from pytorrent.stats.collect import read_packages
 from pytorrent.stats.manifest import read_manifest
@@ -36,15 +37,6 @@ CITATION = """@article{bahrami2021pytorrent,
   journal = {arXiv preprint arXiv:2110.01710},
   year    = {2021}
 }"""
-
-_SCENARIOS = {
-    0: ("short description of the docstring", "code and code comments"),
-    1: ("code comments", "code"),
-    2: ("code comments and entire docstring", "code"),
-    3: ("code comments, entire docstring and commit message", "code and code comments"),
-    4: ("code comments and entire docstring", "code and code comments"),
-    5: ("short description of the docstring", "code"),
-}
 
 # Hub license ids of the licenses packages most often declare.
 _HUB_LICENSES = {
@@ -219,7 +211,7 @@ def _intro(
         "| ACS | docstring / docstring_tokens (X) | code / code_tokens (Y) |",
         "|---|---|---|",
     ]
-    lines += [f"| {n} | {_SCENARIOS[n][0]} | {_SCENARIOS[n][1]} |" for n in scenarios]
+    lines += [f"| {n} | {SCENARIOS[n].x} | {SCENARIOS[n].y} |" for n in scenarios]
     return [*lines, ""]
 
 
