@@ -9,7 +9,6 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pytorrent.metadata.document_schema import SCHEMA_MODELS as DOCUMENT_SCHEMA_MODELS
 from pytorrent.models import SCHEMA_MODELS
 
 HELP = "write JSON Schemas of every record type (from the pydantic models)"
@@ -17,7 +16,9 @@ HELP = "write JSON Schemas of every record type (from the pydantic models)"
 
 def all_schema_models() -> dict[str, type[BaseModel]]:
     """pytorrent's record models, package documents and the crawler items, by file stem."""
-    models = {**SCHEMA_MODELS, **DOCUMENT_SCHEMA_MODELS}
+    from pytorrent.metadata.document_schema import SCHEMA_MODELS as DOCUMENT_MODELS
+
+    models = {**SCHEMA_MODELS, **DOCUMENT_MODELS}
     try:
         items = importlib.import_module("crawlers.items")
     except ModuleNotFoundError:
