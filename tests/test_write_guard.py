@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import locale
 import os
+import signal
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -20,6 +21,10 @@ from pytorrent.errors import ConfigError
 from pytorrent.write import guard
 
 NOBODY = 65534
+
+
+def _default_hangup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _as_another_user(check: Callable[[], bool]) -> bool:
@@ -182,6 +187,7 @@ def test_a_parent_the_user_cannot_write_or_enter_is_refused(
     assert _as_another_user(refused)
     parent.chmod(0o777)
     assert not _as_another_user(refused)
+    assert guard.check_output(parent / "out") == parent / "out"  # here too, for mutmut
 
 
 def test_a_work_folder_under_one_the_user_cannot_enter_is_refused(shared_tmp: Path) -> None:
@@ -198,6 +204,7 @@ def test_a_work_folder_under_one_the_user_cannot_enter_is_refused(shared_tmp: Pa
         return False
 
     assert _as_another_user(refused)
+    guard.check_work(parent / "w", shared_tmp / "out")  # root enters it (and mutmut sees it)
 
 
 # --- earlier outputs -----------------------------------------------------------------------
@@ -280,6 +287,13 @@ def test_an_unreadable_marker_gives_zero(tmp_path: Path) -> None:
     assert guard._marker_pid(tmp_path) == 0
 
 
+def test_a_damaged_marker_gives_zero_and_still_marks_the_folder(tmp_path: Path) -> None:
+    (tmp_path / guard.MARKER).write_bytes(b"\xff\xfe12")
+    assert guard._marker_pid(tmp_path) == 0
+    (tmp_path / "staging").mkdir()
+    guard.check_work(tmp_path, tmp_path.parent / "elsewhere-out")
+
+
 def test_alive_is_false_for_no_pid_this_process_and_finished_ones() -> None:
     finished = subprocess.run(["true"], check=True)
     assert finished.returncode == 0
@@ -288,7 +302,8 @@ def test_alive_is_false_for_no_pid_this_process_and_finished_ones() -> None:
         dead = proc.pid
     assert not guard._alive(0) and not guard._alive(-1) and not guard._alive(os.getpid())
     assert not guard._alive(dead)
-    with subprocess.Popen(["sleep", "30"]) as running:
+    # SIGHUP at its default (a mutation tool's worker may ignore it, and children inherit that).
+    with subprocess.Popen(["sleep", "30"], preexec_fn=_default_hangup) as running:
         try:
             assert guard._alive(running.pid)
             with pytest.raises(subprocess.TimeoutExpired):  # asking sent it no signal
@@ -306,6 +321,7 @@ def test_a_process_of_another_user_counts_as_alive() -> None:
         return
     with subprocess.Popen(["sleep", "30"]) as running:
         try:
+            assert guard._alive(running.pid)  # here too, so mutmut knows this test reaches it
             assert _as_another_user(lambda: guard._alive(running.pid))
         finally:
             running.kill()
@@ -322,8 +338,12 @@ def test_work_rules(tmp_path: Path) -> None:
     user = tmp_path / "user"
     user.mkdir()
     (user / "lock").write_text("mine")
-    with pytest.raises(ConfigError, match="not empty and pytorrent did not create it"):
+    with pytest.raises(ConfigError) as caught:
         guard.check_work(user, out)
+    assert str(caught.value) == (
+        f"--work {user} is not empty and pytorrent did not create it; pass an empty or new "
+        "folder as --work"
+    )
     (user / guard.MARKER).write_text("garbage")  # a marker, even unreadable, proves it ours
     guard.check_work(user, out)
     (tmp_path / "empty").mkdir()

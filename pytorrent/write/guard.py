@@ -119,7 +119,7 @@ def _marker_pid(folder: Path) -> int | None:
         text = (folder / MARKER).read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    except OSError:
+    except (OSError, UnicodeDecodeError):  # a damaged marker is still a marker
         return 0
     return int(text) if text.strip().isdigit() else 0
 
