@@ -8,7 +8,10 @@ comments, tokens) -> statement walk -> units. See docs/extraction.md for the rul
 from __future__ import annotations
 
 import bisect
+import gc
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pytorrent.drops import Drops
@@ -58,8 +61,31 @@ class _FileComments:
     developer_rows: set[int]  # rows holding a developer (prose) comment
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, restoring its state after.
+
+    Parsing allocates millions of short-lived, acyclic objects (freed by reference counts),
+    and every collection they trigger also walks what the worker holds (a package's records):
+    with the collector on, extraction of a package took ~30% longer. Cycles made meanwhile
+    are collected as usual once it resumes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def extract_source(path: str, source: str, drops: Drops, *, package: str = "") -> list[Unit]:
     """Extract every unit of one decoded file; problems are counted in `drops`, never raised."""
+    with collector_paused():
+        return _extract(path, source, drops, package)
+
+
+def _extract(path: str, source: str, drops: Drops, package: str) -> list[Unit]:
     example = f"{package}:{path}" if package else path
     if "\r" in source:  # the interpreter reads source with universal newlines, and so do we
         source = source.replace("\r\n", "\n").replace("\r", "\n")

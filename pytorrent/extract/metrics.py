@@ -1,15 +1,17 @@
-"""radon metrics per function: cyclomatic complexity from radon, raw counts from our tokens.
+"""radon metrics per function: cyclomatic complexity and raw counts, by radon's definitions.
 
 `radon.raw.analyze` re-tokenizes line by line and is superlinear on long multi-line literals
 (docs/architecture.md, "Measured facts"); the raw counts below follow its definitions exactly but reuse the file's one
-tokenize pass. Complexity comes from radon's own visitor over the `ast` tree the extractor
-parses anyway.
+tokenize pass. Complexity follows radon's `ComplexityVisitor` in one walk of the `ast` tree
+the extractor parses anyway (radon's visitor made a visitor object per statement: 3x slower);
+tests/extract/test_complexity_parity.py compares both on real code.
 """
 
 from __future__ import annotations
 
 import ast
 import bisect
+import sys
 import tokenize
 
 from radon.visitors import ComplexityVisitor
@@ -18,9 +20,25 @@ from pytorrent.extract.tokens import FileTokens
 
 
 def complexity_by_def_row(tree: ast.Module) -> dict[int, int]:
-    """Cyclomatic complexity of every function radon scores, keyed by its `def` row."""
+    """Cyclomatic complexity of every function radon scores, keyed by its `def` row.
+
+    One walk with radon's rules (see `_points`); it falls back to radon's own visitor when
+    the tree is deep enough that radon would have run out of stack (radon's outcome there,
+    a score or a RecursionError, is what the output has always had).
+    """
     result: dict[int, int] = {}
-    visitor = ComplexityVisitor.from_ast(tree)
+    try:
+        _score_body(tree.body, result, False, 1, _level_budget())
+        return result
+    except (_RadonTooDeepError, RecursionError, AttributeError, TypeError):
+        pass  # a deep tree, or a node this walk does not know: radon decides
+    # called from the same stack depth as before this walk existed, so radon hits the
+    # recursion limit exactly where it always did
+    return _radon_scores(ComplexityVisitor.from_ast(tree))
+
+
+def _radon_scores(visitor: ComplexityVisitor) -> dict[int, int]:
+    result: dict[int, int] = {}
 
     def add_function(func: object) -> None:
         result[func.lineno] = func.complexity  # type: ignore[attr-defined]
@@ -38,6 +56,104 @@ def complexity_by_def_row(tree: ast.Module) -> dict[int, int]:
     for cls in visitor.classes:
         add_class(cls)
     return result
+
+
+#: Python frames radon's visitor stacks per tree level (visit, generic_visit, super's).
+_RADON_FRAMES_PER_LEVEL = 3
+_STACK_MARGIN = 50
+
+
+class _RadonTooDeepError(Exception):
+    """The tree is deep enough that radon may have run out of stack here."""
+
+
+def _level_budget() -> int:
+    """Tree levels radon's visitor can surely descend from the current stack depth."""
+    depth = 0
+    frame = sys._getframe()
+    while frame.f_back is not None:
+        depth += 1
+        frame = frame.f_back
+    return (sys.getrecursionlimit() - depth - _STACK_MARGIN) // _RADON_FRAMES_PER_LEVEL
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+
+
+def _points(node: ast.AST) -> int:
+    """radon's decision points of one node (ComplexityVisitor.generic_visit, radon 6)."""
+    kind = type(node)
+    if kind is ast.If or kind is ast.IfExp:
+        return 1
+    if kind is ast.BoolOp:
+        return len(node.values) - 1  # type: ignore[attr-defined]
+    if kind in _LOOPS:
+        return bool(node.orelse) + 1  # type: ignore[attr-defined]
+    if kind is ast.comprehension:
+        return len(node.ifs) + 1  # type: ignore[attr-defined]
+    if kind is ast.Try:  # not TryStar: radon matches the class name "Try"
+        return len(node.handlers) + bool(node.orelse)  # type: ignore[attr-defined]
+    if kind is getattr(ast, "Match", None):
+        cases = node.cases  # type: ignore[attr-defined]
+        # radon: `case x:` and `case _:` (a bare capture pattern) read as the `else`
+        wildcard = any(getattr(case.pattern, "pattern", False) is None for case in cases)
+        return max(0, len(cases) - wildcard)
+    return 0
+
+
+def _score_body(
+    body: list[ast.stmt], result: dict[int, int], in_function: bool, level: int, budget: int
+) -> int:
+    return sum(_score(node, result, in_function, level, budget) for node in body)
+
+
+#: Fields that never hold a node with decision points: names, numbers, operators, contexts.
+_NOT_SCORED = frozenset(
+    {"ctx", "op", "ops", "id", "name", "names", "arg", "attr", "module", "level", "asname"}
+    | {"kind", "conversion", "type_comment", "is_async", "simple", "kwd_attrs", "rest", "tag"}
+)
+_LEAVES = (ast.Name, ast.Constant, *(getattr(ast, "MatchSingleton", ast.Constant),))
+_SCORED_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _scored_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    fields = _SCORED_FIELDS.get(kind)
+    if fields is None:
+        names: tuple[str, ...] = () if issubclass(kind, _LEAVES) else kind._fields
+        fields = tuple(f for f in names if f not in _NOT_SCORED)
+        _SCORED_FIELDS[kind] = fields
+    return fields
+
+
+def _score(
+    node: ast.AST, result: dict[int, int], in_function: bool, level: int, budget: int
+) -> int:
+    """Decision points of `node` and below for the enclosing function, recording each def
+    radon reports: those reachable without crossing a class inside a function."""
+    if level > budget:
+        raise _RadonTooDeepError
+    kind = type(node)
+    level += 1
+    if kind in _DEFS:
+        result[node.lineno] = 1 + _score_body(node.body, result, True, level, budget)  # type: ignore[attr-defined]
+        return 0  # a closure's decisions are its own (decorators, defaults: nobody's)
+    if kind is ast.ClassDef:
+        if not in_function:  # radon drops classes defined inside functions
+            _score_body(node.body, result, False, level, budget)  # type: ignore[attr-defined]
+        return 0
+    if kind is ast.Assert:
+        return 1  # radon counts an assert and does not look inside it
+    points = _points(node)
+    for field in _scored_fields(kind):
+        value = getattr(node, field)
+        if type(value) is list:
+            for item in value:
+                if item is not None:  # dict keys of `**rest`
+                    points += _score(item, result, in_function, level, budget)
+        elif value is not None:
+            points += _score(value, result, in_function, level, budget)
+    return points
 
 
 def _logical_count(tokens: list[str]) -> int:
