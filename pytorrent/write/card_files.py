@@ -70,7 +70,10 @@ def fields_section() -> list[str]:
         "",
         *field_table(),
         "",
-        "Package metadata is in `packages/packages.jsonl.gz`, joinable on `repo` = `name`.",
+        "Package metadata is in `packages/packages.jsonl.gz` (a flat, typed table) and "
+        "`packages/documents.jsonl.gz` (per package its whole metadata document, shaped as "
+        "PyPI's JSON API or Anaconda's; `schemas/package-document.json` of pytorrent), both "
+        "joinable on `repo` = `name`.",
         "",
     ]
 
