@@ -27,15 +27,15 @@ def _default_hangup() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
-def _as_another_user(check: Callable[[], bool]) -> bool:
-    """`check()` in a forked child, as `nobody` when this process is root."""
+def _as_another_user(check: Callable[[], bool], uid: int = NOBODY) -> bool:
+    """`check()` in a forked child, as `uid` (`nobody`) when this process is root."""
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 2
         try:
             if os.geteuid() == 0:
-                os.setgid(NOBODY)
-                os.setuid(NOBODY)
+                os.setgid(uid)
+                os.setuid(uid)
             code = 0 if check() else 1
         finally:
             os._exit(code)
@@ -388,6 +388,7 @@ def test_only_leftovers_that_are_provably_ours_are_removed(tmp_path: Path) -> No
         _output(tmp_path / ".out.staging-4", {"pairs/x.parquet": "a"}),  # only old- may be
     ]
     (tmp_path / ".out.staging-file").write_text("a file, not a folder")
+    (tmp_path / ".out.dedup-0").write_text("a file that sorts first")
     (tmp_path / ".out.staging-link").symlink_to(removed[0])
     with subprocess.Popen(["sleep", "30"]) as running:
         try:
@@ -397,7 +398,7 @@ def test_only_leftovers_that_are_provably_ours_are_removed(tmp_path: Path) -> No
             running.kill()
     assert not any(path.exists() for path in removed)
     assert all(path.is_dir() for path in kept)
-    assert (tmp_path / ".out.staging-file").is_file()
+    assert (tmp_path / ".out.staging-file").is_file() and (tmp_path / ".out.dedup-0").is_file()
     assert (tmp_path / ".out.staging-link").is_symlink()
 
 
@@ -429,3 +430,41 @@ def test_an_output_with_non_ascii_names_is_recognised_under_any_locale(
     assert "caf\u00e9".encode() in (out / "build.json").read_bytes()
     assert guard.is_pytorrent_output(out)
     assert guard.check_output(out) == out.resolve()
+
+
+def test_a_user_without_a_home_folder_can_still_build(shared_tmp: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to become a user without a passwd entry")
+
+    writable = shared_tmp / "open"
+    writable.mkdir()
+    writable.chmod(0o777)
+
+    def accepted() -> bool:
+        os.environ.pop("HOME", None)
+        with pytest.raises(RuntimeError):  # uid 54321 has no passwd entry
+            Path.home()
+        return guard.check_output(writable / "out") == writable / "out"
+
+    assert _as_another_user(accepted, uid=54321)
+    assert guard.check_output(writable / "out") == writable / "out"  # for mutmut
+
+
+def test_a_leftover_that_cannot_be_fully_deleted_does_not_stop_the_run(shared_tmp: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to make a folder another user cannot empty")
+    parent = shared_tmp / "parent"
+    parent.mkdir()
+    leftover = _leftover(parent, ".out.staging-1", 0)
+    (leftover / "rootfiles").mkdir()
+    (leftover / "rootfiles" / "f").write_text("root's")
+    for path in (parent, leftover, leftover / "data", leftover / guard.MARKER):
+        os.chown(path, NOBODY, NOBODY)
+
+    def survives() -> bool:
+        return guard.clean_leftovers(parent / "out") == [leftover]
+
+    assert _as_another_user(survives)
+    assert (leftover / "rootfiles" / "f").is_file()  # nobody could not delete it
+    assert not (leftover / guard.MARKER).exists()
+    assert guard.clean_leftovers(parent / "out") == []  # for mutmut; no marker left
