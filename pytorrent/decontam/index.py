@@ -3,10 +3,14 @@
 Benchmark n-grams are 64-bit hashes in sorted numpy arrays with a CSR list of owners (a
 task for text, a code piece for code), so checking a unit is one `searchsorted` of its
 own n-grams: about as cheap as hashing them, and nothing is matched pair by pair.
+`check_many` does that for a whole package at once: the n-grams of all its units in one
+array, one lookup, and the per-unit `check` only for the few units sharing any n-gram with
+a benchmark (per-unit numpy calls were most of decontamination's cost).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
@@ -18,6 +22,8 @@ from pytorrent.decontam.config import DecontamConfig
 from pytorrent.decontam.normalize import anonymize, string_literals, text_words
 from pytorrent.dedup.hashing import U64, TokenHasher, ngram_hashes
 from pytorrent.dedup.tokens import normalize_code_tokens
+
+_NO_HASHES: U64 = np.empty(0, np.uint64)
 
 Via = Literal["text", "code"]
 
@@ -110,8 +116,79 @@ class DecontamIndex:
             for piece in np.flatnonzero(coverage >= self.config.min_code_coverage).tolist():
                 key: tuple[int, Via] = (self._piece_task[piece], "code")
                 found[key] = max(found.get(key, 0.0), float(coverage[piece]))
+        return self._report(record, found)
+
+    def check_many(self, records: Sequence[Mapping[str, Any]]) -> list[list[Contamination]]:
+        """`check` of every record, in order: one n-gram lookup for all, `check` for hits."""
+        text_n, code_n = self.config.text_ngram, self.config.code_ngram
+        texts: list[U64] = []
+        codes: list[U64] = []
+        for record in records:
+            raw = record.get("code_tokens") or ()
+            # = hashes of anonymize(normalize_code_tokens(raw)), as `check` computes them
+            codes.append(self._hasher.code(raw, anonymize=True))
+            words = text_words(
+                [
+                    str(record.get("docstring") or ""),
+                    *map(str, record.get("comments") or ()),
+                    *string_literals(raw),  # no literal is a token normalisation removes
+                ]
+            )
+            texts.append(self._hasher(words) if len(words) >= text_n else _NO_HASHES)
+        # any shared text n-gram contaminates; code needs min_code_coverage of a benchmark
+        # function's n-grams, so at least that share of min_code_ngrams distinct ones
+        # (less a rounding margin: `check` compares float coverage)
+        code_hits = max(
+            1, math.ceil(self.config.min_code_coverage * self.config.min_code_ngrams - 1e-6)
+        )
+        suspects = _known_counts(texts, text_n, self._text.keys) > 0
+        suspects |= _known_counts(codes, code_n, self._code.keys) >= code_hits
+        return [
+            self.check(record) if suspect else []
+            for record, suspect in zip(records, suspects.tolist(), strict=True)
+        ]
+
+    def _report(
+        self, record: Mapping[str, Any], found: dict[tuple[int, Via], float]
+    ) -> list[Contamination]:
         record_id = str(record.get("id", ""))
         return sorted(
             Contamination(record_id, self.tasks[t].benchmark, self.tasks[t].task_id, via, share)
             for (t, via), share in found.items()
         )
+
+
+def _known_counts(sequences: list[U64], n: int, keys: U64) -> npt.NDArray[np.int64]:
+    """Per sequence: how many distinct `ngram_hashes(sequence, n)` occur in sorted `keys`.
+
+    The n-grams of all sequences come from one `ngram_hashes` over their concatenation,
+    keeping the windows inside one sequence; a sequence shorter than n is one n-gram (of
+    all its tokens), hashed on its own as `ngram_hashes` does.
+    """
+    counts = np.zeros(len(sequences), dtype=np.int64)
+    if not keys.size or not sequences:
+        return counts
+    lengths = np.array([s.size for s in sequences], dtype=np.int64)
+    for index in np.flatnonzero((lengths > 0) & (lengths < n)).tolist():
+        counts[index] = int(_known(ngram_hashes(sequences[index], n), keys).any())
+    long = lengths >= n
+    if not long.any():
+        return counts
+    joined = np.concatenate([s for s, ok in zip(sequences, long.tolist(), strict=True) if ok])
+    grams = ngram_hashes(joined, n)
+    windows = lengths[long] - n + 1  # windows of each sequence, in order
+    starts = np.cumsum(lengths[long]) - lengths[long]
+    # window k of sequence i starts at starts[i] + k, for k < windows[i]
+    owner = np.repeat(np.arange(windows.size), windows)
+    offsets = np.arange(owner.size) - np.repeat(np.cumsum(windows) - windows, windows)
+    inside = grams[starts[owner] + offsets]
+    known = _known(inside, keys)
+    pairs = np.unique(np.stack([owner[known].astype(np.uint64), inside[known]]), axis=1)
+    counts[np.flatnonzero(long)] = np.bincount(pairs[0].astype(np.int64), minlength=windows.size)
+    return counts
+
+
+def _known(grams: U64, keys: U64) -> npt.NDArray[np.bool_]:
+    where = np.minimum(np.searchsorted(keys, grams), keys.size - 1)
+    known: npt.NDArray[np.bool_] = keys[where] == grams
+    return known

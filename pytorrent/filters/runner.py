@@ -108,16 +108,21 @@ class UnitFilters:
         result = FilterResult(kept=[])
         heads = file_heads or {}
         file_verdicts: dict[str, tuple[str, str] | None] = {}
+        reasons: list[str | None] = []
         for record in records:
             path = str(record.get("path", ""))
             if path not in file_verdicts:
                 file_verdicts[path] = self.file_marker(path, heads.get(path))
             reason = file_verdicts[path]
-            name = reason[0] if reason else self._unit_reason(record)
+            reasons.append(reason[0] if reason else self._unit_reason(record))
+        # decontamination of the units the quality filters kept, all in one lookup
+        candidates = [record for record, name in zip(records, reasons, strict=True) if name is None]
+        overlaps = iter(self.decontam.check_many(candidates) if self.decontam else [])
+        for record, name in zip(records, reasons, strict=True):
             if name is not None:
                 result.drops.add(FILTER_STAGE, name, _ref(record))
                 continue
-            hits = self.decontam.check(record) if self.decontam else []
+            hits = next(overlaps, [])
             if hits:
                 result.contaminated.extend(hits)
                 for benchmark in sorted({hit.benchmark for hit in hits}):
