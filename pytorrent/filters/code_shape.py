@@ -19,6 +19,22 @@ from typing import ClassVar
 from pytorrent.filters.base import COMMENT, FUNCTION, Record, UnitFilter
 from pytorrent.filters.text import code_lines
 
+#: The ASCII characters `str.isspace` / `str.isalnum` accept: on ASCII code (nearly all) the
+#: counts are two `bytes.translate` calls instead of a Python loop over every character.
+_ASCII_SPACE = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII_ALNUM = bytes(c for c in range(128) if chr(c).isalnum())
+
+
+def visible_and_alphanumeric(code: str) -> tuple[int, int]:
+    """Characters of `code` that are not whitespace, and how many of them are alphanumeric."""
+    if code.isascii():
+        data = code.encode("ascii")
+        return len(data.translate(None, _ASCII_SPACE)), len(data) - len(
+            data.translate(None, _ASCII_ALNUM)
+        )
+    chars = [c for c in code if not c.isspace()]
+    return len(chars), sum(c.isalnum() for c in chars)
+
 
 def _bare_code(record: Record) -> str:
     bare = record.get("code_without_comments")
@@ -64,7 +80,7 @@ class LowAlphanumeric(UnitFilter):
         self.min_fraction = min_fraction
 
     def drops(self, record: Record) -> bool:
-        visible = [c for c in str(record.get("code", "")) if not c.isspace()]
+        visible, alphanumeric = visible_and_alphanumeric(str(record.get("code", "")))
         if not visible:
             return False
-        return sum(c.isalnum() for c in visible) / len(visible) < self.min_fraction
+        return alphanumeric / visible < self.min_fraction
