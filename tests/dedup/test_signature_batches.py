@@ -6,6 +6,7 @@ one unit at a time, and from records of the real extractor."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -251,3 +252,76 @@ def test_files_are_written_by_rename_and_read_with_or_without_mmap(
             s.tolist() for s in batch.shingle_sets([1])
         ]
     assert SignatureBatch.from_bytes(batch.to_bytes()).table.equals(batch.table)
+
+
+def test_every_batch_has_the_same_column_types_even_empty_or_unknown(
+    records: list[dict[str, object]],
+) -> None:
+    expected = {
+        "id": pa.string(),
+        "repo": pa.string(),
+        "path": pa.string(),
+        "start_line": pa.int32(),
+        "release_count": pa.int64(),
+        "upload_time": pa.timestamp("us", tz="UTC"),
+        "exact_key": pa.uint64(),
+        "n_shingles": pa.int32(),
+        "minhash": pa.list_(pa.uint32(), 256),
+        "shingles": pa.list_(pa.uint32()),
+    }
+    known = package(release_count=3, upload_time="2024-05-01T10:00:00Z")
+    for batch in (
+        compute_signatures(records, DedupConfig(), known),
+        compute_signatures(records, DedupConfig()),  # release count and upload time unknown
+        compute_signatures([], DedupConfig()),
+    ):
+        schema = batch.table.schema
+        assert {name: schema.field(name).type for name in schema.names} == expected
+
+
+def test_no_rows_are_no_keeper_fields(records: list[dict[str, object]]) -> None:
+    assert compute_signatures(records, DedupConfig()).rows([]) == []
+
+
+def test_word_lists_must_match_the_units(records: list[dict[str, object]]) -> None:
+    hasher = TokenHasher()
+    for anonymize in (False, True):
+        with pytest.raises(ValueError, match="zip"):
+            batch_keys([TOKENS, TOKENS], 5, hasher, anonymize, [["a"]])
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_upload_times_are_utc_whatever_the_local_zone(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for text in ("2024-05-01T10:00:00", "2024-05-01T10:00:00Z", "2024-05-01T12:00:00+02:00"):
+            value = parse_upload_time(text)
+            assert value == datetime(2024, 5, 1, 10, tzinfo=timezone.utc)
+            assert value is not None and value.utcoffset() == timedelta(0)
+            assert value.hour == 10, text
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_refusal_messages_are_whole(records: list[dict[str, object]]) -> None:
+    table = compute_signatures(records, DedupConfig()).table
+    with pytest.raises(ConfigError) as caught:
+        SignatureBatch(table.replace_schema_metadata(None))
+    assert str(caught.value) == "not a pytorrent signature table (metadata missing)"
+    with pytest.raises(ConfigError) as caught:
+        compute_signatures(records, DedupConfig(verify=False)).shingle_sets([0])
+    assert str(caught.value) == "signatures were computed without shingle sets (verify=False)"
+
+
+def test_reading_maps_the_file_by_default(records: list[dict[str, object]], tmp_path: Path) -> None:
+    path = compute_signatures(records, DedupConfig()).write(tmp_path / "pkg.sig.arrow")
+    before = pa.total_allocated_bytes()
+    mapped = SignatureBatch.read(path)
+    assert pa.total_allocated_bytes() == before  # buffers point into the mapping
+    copied = SignatureBatch.read(path, mmap=False)
+    assert pa.total_allocated_bytes() > before
+    assert mapped.table.equals(copied.table)
