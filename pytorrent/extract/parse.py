@@ -25,6 +25,20 @@ MAX_PARSE_BYTES = 2 * 1024 * 1024
 MAX_AST_NODES = 250_000
 
 
+#: Syntax-tree nodes one character of source can make, at most (with the ctx and operator
+#: nodes `iter_child_nodes` yields): `-` is UnaryOp + USub, `+a` BinOp + Add + Name + Load,
+#: so about 2; real code has under 0.3. tests/extract/test_node_bound.py checks both.
+NODES_PER_CHAR_BOUND = 4
+#: Nodes of a tiny file beyond that (Module, Expr, ...).
+NODES_CONSTANT_BOUND = 16
+
+
+def might_exceed_nodes(source: str, limit: int) -> bool:
+    """False when `source` is too short to parse into more than `limit` nodes: counting
+    them (a Python loop over every node) is then skipped."""
+    return len(source) * NODES_PER_CHAR_BOUND + NODES_CONSTANT_BOUND > limit
+
+
 def _too_many_nodes(tree: ast.AST, limit: int) -> bool:
     """Count nodes (depth first, with a stack), stopping as soon as `limit` is passed."""
     pending = [tree]
@@ -60,7 +74,7 @@ def parse_file(source: str, drops: Drops, example: str) -> tuple[ast.Module, cst
         except (RecursionError, MemoryError):
             drops.add("extract", "too_deeply_nested", example)
             return None
-    if _too_many_nodes(tree, MAX_AST_NODES):
+    if might_exceed_nodes(source, MAX_AST_NODES) and _too_many_nodes(tree, MAX_AST_NODES):
         drops.add("extract", "too_many_nodes", example)
         return None
     try:
