@@ -16,8 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawlers.items import CondaPackage, FileChoice, PackageItem, PypiProject
-from crawlers.pipelines import (
+from pytorrent_crawlers.items import CondaPackage, FileChoice, PackageItem, PypiProject
+from pytorrent_crawlers.pipelines import (
     CondaAboutPipeline,
     CoreMetadataPipeline,
     StoreArchivePipeline,
@@ -26,8 +26,8 @@ from crawlers.pipelines import (
     WriteRecordPipeline,
     record_dump,
 )
-from crawlers.store import Store
-from crawlers.summary import DROPPED, EXAMPLES
+from pytorrent_crawlers.store import Store
+from pytorrent_crawlers.summary import DROPPED, EXAMPLES
 from tests.crawlers.archives import make_conda_tar_bz2, make_conda_v2, make_wheel
 
 CHANNEL = "http://127.0.0.1:1/chan"
@@ -379,3 +379,61 @@ def test_json_api_records_keep_their_info(crawler: Crawler) -> None:
     item = _through(crawler, item)
     assert item.model is not None and _pypi_model(item).core_metadata is False
     assert _pypi_model(item).document.info.license is None
+
+
+def test_each_step_keeps_its_crawler(crawler: Crawler) -> None:
+    for step in (ValidatePipeline, VerifyDigestPipeline, WriteRecordPipeline):
+        made: Any = step.from_crawler(crawler)
+        assert made.crawler is crawler and made.stats is crawler.stats
+
+
+def test_a_record_without_any_name_is_named_by_a_question_mark(crawler: Crawler) -> None:
+    item = PackageItem(kind="conda", record={"kind": "conda"})
+    with pytest.raises(DropItem) as caught:
+        ValidatePipeline(crawler).process_item(item)
+    assert str(caught.value).startswith("invalid_record: ? (")
+
+
+def test_a_deep_error_path_is_cut_at_four_parts(crawler: Crawler) -> None:
+    item = _simple_item()
+    entry = {"filename": "pyone-1.0.tar.gz", "url": "http://127.0.0.1:1/f", "size": "big"}
+    item.record["document"]["releases"] = {"1.0": [entry]}
+    with pytest.raises(DropItem) as caught:
+        ValidatePipeline(crawler).process_item(item)
+    assert str(caught.value) == "invalid_record: pyone (document.releases.1.0.0)"
+
+
+def test_an_item_with_a_file_but_no_valid_record_stores_nothing(crawler: Crawler) -> None:
+    item, _ = _conda()
+    assert StoreArchivePipeline(crawler).process_item(item) is item
+    assert item.model is None
+    assert not Path(crawler.settings["PYTORRENT_STORE"], "archives").exists()
+    assert _stats(crawler) == {}
+
+
+def test_core_metadata_adds_only_what_the_archive_says(crawler: Crawler) -> None:
+    item = _through(crawler, _simple_item())
+    assert record_dump(_pypi_model(item))["document"] == {
+        "info": {
+            "name": "pyone",
+            "version": "1.0",
+            "summary": "The pyone package",
+            "license": "MIT",
+            "classifiers": [
+                "License :: OSI Approved :: MIT License",
+                "Programming Language :: Python :: 3",
+            ],
+            "requires_python": ">=3.8",
+            "metadata_version": "2.1",
+        },
+        "releases": {},
+        "urls": [],
+    }
+
+
+def test_a_run_writes_its_own_part_file(crawler: Crawler) -> None:
+    writer = WriteRecordPipeline(crawler)
+    writer.process_item(_through(crawler, _conda()[0]))
+    part = writer.writers["conda"].path
+    assert part.name == "run-1.jsonl" and part.stat().st_size > 0
+    writer.close_spider()
