@@ -124,13 +124,20 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _import_path(module: str) -> str:
+    """The path of a target under its import name: crawlers/ is imported as pytorrent_crawlers
+    (through the committed link of that name), and mutmut names mutants after the path."""
+    folder, _, rest = module.partition("/")
+    return f"pytorrent_crawlers/{rest}" if folder == "crawlers" else module
+
+
 def _mutmut_config(module: str, tests: tuple[str, ...]) -> str:
     """The [tool.mutmut] table of one module's run (both packages copied, one mutated)."""
     return (
         "\n[tool.mutmut]\n"
-        'source_paths = ["pytorrent", "crawlers"]\n'
+        'source_paths = ["pytorrent", "pytorrent_crawlers"]\n'
         'also_copy = ["schemas", "benchmarks", "docs", "README.md"]\n'
-        f"only_mutate = {json.dumps([module])}\n"
+        f"only_mutate = {json.dumps([_import_path(module)])}\n"
         f"pytest_add_cli_args_test_selection = {json.dumps(list(tests))}\n"
         'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
     )
@@ -157,7 +164,10 @@ def mutation(session: nox.Session) -> None:
         scratch = Path(".nox", "mutation", module.removesuffix(".py").replace("/", "."))
         shutil.rmtree(scratch, ignore_errors=True)
         for name in filter(None, listed):
-            if Path(name).is_file():
+            if Path(name).is_symlink():  # pytorrent_crawlers -> crawlers, kept a link
+                (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / name).symlink_to(Path(name).readlink())
+            elif Path(name).is_file():
                 (scratch / name).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(name, scratch / name)
         with (scratch / "pyproject.toml").open("a", encoding="utf-8") as pyproject:

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from email.message import Message
 from typing import Any
 
-from crawlers.select import iter_release_files
 from pytorrent.metadata.core import license_of
+from pytorrent_crawlers.select import iter_release_files
 
 #: License classifiers that name exactly one SPDX license (ambiguous ones, such as
 #: "BSD License" or "Apache Software License", are deliberately absent).

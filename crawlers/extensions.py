@@ -14,7 +14,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
-from crawlers.summary import DROPPED, REFUSED, CrawlSummary
+from pytorrent_crawlers.summary import DROPPED, REFUSED, CrawlSummary
 
 logger = logging.getLogger("pytorrent.crawl")
 

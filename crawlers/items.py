@@ -14,8 +14,8 @@ from typing import Annotated, Any, Literal
 from packaging.utils import canonicalize_name
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from crawlers import derive
-from crawlers.select import iter_release_files, latest_version
+from pytorrent_crawlers import derive
+from pytorrent_crawlers.select import iter_release_files, latest_version
 
 Sha256 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{64}$")]
 Md5 = Annotated[str, StringConstraints(to_lower=True, pattern=r"^[0-9a-fA-F]{32}$")]

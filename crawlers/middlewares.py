@@ -24,7 +24,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
 from w3lib.http import basic_auth_header
 
-from crawlers.stats import count_drop
+from pytorrent_crawlers.stats import count_drop
 
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:

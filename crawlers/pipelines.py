@@ -14,11 +14,17 @@ from typing import Any
 from pydantic import ValidationError
 from scrapy.crawler import Crawler
 
-from crawlers.conda_about import read_about
-from crawlers.core_metadata import info_from_core_metadata, read_core_metadata
-from crawlers.items import RECORD_MODELS, ArchiveRef, CondaPackage, PackageItem, PypiProject
-from crawlers.stats import drop
-from crawlers.store import RecordWriter, Store
+from pytorrent_crawlers.conda_about import read_about
+from pytorrent_crawlers.core_metadata import info_from_core_metadata, read_core_metadata
+from pytorrent_crawlers.items import (
+    RECORD_MODELS,
+    ArchiveRef,
+    CondaPackage,
+    PackageItem,
+    PypiProject,
+)
+from pytorrent_crawlers.stats import drop
+from pytorrent_crawlers.store import RecordWriter, Store
 
 
 def store_of(crawler: Crawler) -> Store:

@@ -23,9 +23,15 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from crawlers.hosts import SCHEMES, AllowList, HostRule, parse_allow_hosts, without_credentials
-from crawlers.summary import REFUSED, REFUSED_EXAMPLES
 from pytorrent.errors import ConfigError
+from pytorrent_crawlers.hosts import (
+    SCHEMES,
+    AllowList,
+    HostRule,
+    parse_allow_hosts,
+    without_credentials,
+)
+from pytorrent_crawlers.summary import REFUSED, REFUSED_EXAMPLES
 
 logger = logging.getLogger("pytorrent.crawl")
 

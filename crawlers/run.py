@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 import orjson
 
-from crawlers.summary import CrawlSummary, run_id_now
 from pytorrent.errors import SourceError
+from pytorrent_crawlers.summary import CrawlSummary, run_id_now
 
 SpiderName = Literal["pypi", "conda"]
 RUNNING_MARKER = "pytorrent-running"
@@ -129,7 +129,7 @@ def build_settings(job: CrawlJob) -> Any:
     from scrapy.settings import Settings
 
     settings = Settings()
-    settings.setmodule("crawlers.settings", priority="project")
+    settings.setmodule("pytorrent_crawlers.settings", priority="project")
     settings.update(job.settings, priority="cmdline")
     job_dir = job.resolved_job_dir
     run_values = {
@@ -156,8 +156,8 @@ def _child_main(job: CrawlJob) -> None:
 def _crawl_in_this_process(job: CrawlJob) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from crawlers.spiders.conda import CondaSpider
-    from crawlers.spiders.pypi import PypiSpider
+    from pytorrent_crawlers.spiders.conda import CondaSpider
+    from pytorrent_crawlers.spiders.pypi import PypiSpider
 
     spiders = {"pypi": PypiSpider, "conda": CondaSpider}
     job.store.mkdir(parents=True, exist_ok=True)

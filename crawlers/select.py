@@ -14,7 +14,7 @@ from typing import Any
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from crawlers.conda_version import VersionOrder
+from pytorrent_crawlers.conda_version import VersionOrder
 
 _SDIST_RANK = (".tar.gz", ".zip")
 

@@ -1,9 +1,9 @@
 """Scrapy settings of the pytorrent crawlers; each tunable reads a `PYTORRENT_*` variable.
 
-Loaded with `Settings().setmodule("crawlers.settings")` by `crawlers.run` (no scrapy.cfg, no
-current-directory magic). Per-run values (store, job dir, run id) are set there too; explicit
-overrides (`crawl --set KEY=VALUE`, tests) win over this module and the environment.
-Defaults are polite: a few connections per host, AutoThrottle, backoff that honours
+Loaded with `Settings().setmodule("pytorrent_crawlers.settings")` by `pytorrent_crawlers.run`
+(no scrapy.cfg, no current-directory magic). Per-run values (store, job dir, run id) are set
+there too; explicit overrides (`crawl --set KEY=VALUE`, tests) win over this module and the
+environment. Defaults are polite: a few connections per host, AutoThrottle, backoff that honours
 `Retry-After`, robots.txt obeyed, and a User-Agent that says who is crawling.
 """
 
@@ -42,7 +42,7 @@ def user_agent() -> str:
 
 
 BOT_NAME = "pytorrent"
-SPIDER_MODULES = ["crawlers.spiders"]
+SPIDER_MODULES = ["pytorrent_crawlers.spiders"]
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 USER_AGENT = _env("USER_AGENT", "") or user_agent()
 ROBOTSTXT_OBEY = _bool("ROBOTSTXT_OBEY", True)
@@ -62,7 +62,8 @@ AUTOTHROTTLE_MAX_DELAY = _float("AUTOTHROTTLE_MAX_DELAY", 60.0)
 AUTOTHROTTLE_TARGET_CONCURRENCY = _float("AUTOTHROTTLE_TARGET_CONCURRENCY", 2.0)
 DOWNLOAD_TIMEOUT = _int("DOWNLOAD_TIMEOUT", 180)
 # Only http(s) is ever fetched: file://, ftp://, s3:// and data: links are not downloaded
-# (crawlers.refuse refuses them first; without a handler they could not be fetched anyway).
+# (pytorrent_crawlers.refuse refuses them first; without a handler they could not be fetched
+# anyway).
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 # Hosts fetched besides those of the index/channel URLs given (HOST[:PORT], comma-separated).
 PYTORRENT_ALLOW_HOSTS = [h.strip() for h in _env("ALLOW_HOSTS", "").split(",") if h.strip()]
@@ -85,36 +86,36 @@ PYTORRENT_BACKOFF_BASE = _float("BACKOFF_BASE", 1.0)
 PYTORRENT_BACKOFF_MAX = _float("BACKOFF_MAX", 300.0)
 DOWNLOADER_MIDDLEWARES = {
     # First of all (before robots.txt): a refused URL is never sent, not even for robots.
-    "crawlers.refuse.AllowedHostsMiddleware": 50,
+    "pytorrent_crawlers.refuse.AllowedHostsMiddleware": 50,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawlers.refuse.GuardedRedirectMiddleware": 600,
+    "pytorrent_crawlers.refuse.GuardedRedirectMiddleware": 600,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "pytorrent_crawlers.middlewares.BackoffRetryMiddleware": 550,
     # After the HTTP cache (900): credentials are added last and never stored.
-    "crawlers.middlewares.IndexAuthMiddleware": 950,
+    "pytorrent_crawlers.middlewares.IndexAuthMiddleware": 950,
 }
 
 # Metadata is cached (archives are stored content-addressed instead).
 HTTPCACHE_ENABLED = _bool("HTTPCACHE_ENABLED", True)
 HTTPCACHE_EXPIRATION_SECS = _int("HTTPCACHE_EXPIRATION_SECS", 24 * 3600)
-HTTPCACHE_POLICY = "crawlers.cache.MetadataCachePolicy"
+HTTPCACHE_POLICY = "pytorrent_crawlers.cache.MetadataCachePolicy"
 HTTPCACHE_GZIP = True
 
 # First in, first out: packages are taken in the order given, archives before new projects.
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-SPIDER_MIDDLEWARES = {"crawlers.middlewares.CountSpiderErrors": 50}
+SPIDER_MIDDLEWARES = {"pytorrent_crawlers.middlewares.CountSpiderErrors": 50}
 ITEM_PIPELINES = {
-    "crawlers.pipelines.ValidatePipeline": 100,
-    "crawlers.pipelines.VerifyDigestPipeline": 200,
-    "crawlers.pipelines.StoreArchivePipeline": 300,
-    "crawlers.pipelines.CoreMetadataPipeline": 400,
-    "crawlers.pipelines.CondaAboutPipeline": 450,
-    "crawlers.pipelines.WriteRecordPipeline": 500,
+    "pytorrent_crawlers.pipelines.ValidatePipeline": 100,
+    "pytorrent_crawlers.pipelines.VerifyDigestPipeline": 200,
+    "pytorrent_crawlers.pipelines.StoreArchivePipeline": 300,
+    "pytorrent_crawlers.pipelines.CoreMetadataPipeline": 400,
+    "pytorrent_crawlers.pipelines.CondaAboutPipeline": 450,
+    "pytorrent_crawlers.pipelines.WriteRecordPipeline": 500,
 }
 EXTENSIONS = {
     "scrapy.extensions.logstats.LogStats": None,
-    "crawlers.extensions.CrawlReport": 500,
+    "pytorrent_crawlers.extensions.CrawlReport": 500,
 }
 PYTORRENT_PROGRESS_INTERVAL = _float("PROGRESS_INTERVAL", 10.0)

@@ -21,7 +21,7 @@ from packaging.utils import (
 )
 from parsel import Selector
 
-from crawlers.select import latest_version
+from pytorrent_crawlers.select import latest_version
 
 #: Ask for PEP 691 JSON, accept PEP 503 HTML.
 ACCEPT = (

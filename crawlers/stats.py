@@ -9,7 +9,7 @@ from __future__ import annotations
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
-from crawlers.summary import DROPPED, EXAMPLES
+from pytorrent_crawlers.summary import DROPPED, EXAMPLES
 
 MAX_EXAMPLES = 5
 

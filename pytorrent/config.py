@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
-from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
 from pytorrent.dedup import DedupConfig
 from pytorrent.errors import ConfigError
 from pytorrent.extract.categories import ALL_CATEGORIES
@@ -22,6 +21,7 @@ from pytorrent.sources.base import ReadLimits
 from pytorrent.sources.resolve import FORMS
 from pytorrent.split import DEFAULT_RATIOS, validate_ratios
 from pytorrent.tokenizer.config import TokenizerConfig
+from pytorrent_crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
 
 if TYPE_CHECKING:
     from pytorrent.sources.remote import RemoteConfig

@@ -1,7 +1,7 @@
-"""No import cycle among the modules of `pytorrent` and `crawlers`, counting module-level and
-`TYPE_CHECKING` imports (a cycle hidden behind TYPE_CHECKING is still a design cycle), nor
-among the subpackages (`stats` -> `write` -> `stats` would be one). Imports inside functions
-are deliberate lazy imports that keep start-up fast and are not counted."""
+"""No import cycle among the modules of `pytorrent` and `pytorrent_crawlers`, counting
+module-level and `TYPE_CHECKING` imports (a cycle hidden behind TYPE_CHECKING is still a design
+cycle), nor among the subpackages (`stats` -> `write` -> `stats` would be one). Imports inside
+functions are deliberate lazy imports that keep start-up fast and are not counted."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("pytorrent", "crawlers")
+# pytorrent_crawlers: the committed link to crawlers/, walked under the name the code imports.
+PACKAGES = ("pytorrent", "pytorrent_crawlers")
 
 
 def module_name(path: Path) -> str:

@@ -13,11 +13,11 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawlers.config import Endpoint
-from crawlers.items import FileChoice, PackageItem
-from crawlers.refuse import CAP_META, RefusedURL, count_size_cut, is_size_cut
-from crawlers.stats import count_drop
-from crawlers.store import Store
+from pytorrent_crawlers.config import Endpoint
+from pytorrent_crawlers.items import FileChoice, PackageItem
+from pytorrent_crawlers.refuse import CAP_META, RefusedURL, count_size_cut, is_size_cut
+from pytorrent_crawlers.stats import count_drop
+from pytorrent_crawlers.store import Store
 
 #: Archives go before new metadata, so downloads keep pace with discovery.
 ARCHIVE_PRIORITY = 10

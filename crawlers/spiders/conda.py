@@ -19,11 +19,11 @@ from scrapy import Request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawlers.config import normalize_base_url
-from crawlers.items import FileChoice, PackageItem
-from crawlers.refuse import CAP_META
-from crawlers.select import conda_rank, is_python_package
-from crawlers.spiders.base import PackageSpider, fetched_at
+from pytorrent_crawlers.config import normalize_base_url
+from pytorrent_crawlers.items import FileChoice, PackageItem
+from pytorrent_crawlers.refuse import CAP_META
+from pytorrent_crawlers.select import conda_rank, is_python_package
+from pytorrent_crawlers.spiders.base import PackageSpider, fetched_at
 
 #: Where each repodata section's files come from (both formats hold the same builds).
 SECTIONS = ("packages", "packages.conda")

@@ -16,12 +16,12 @@ import orjson
 from scrapy import Request
 from scrapy.http import Response
 
-from crawlers import simple
-from crawlers.config import normalize_base_url
-from crawlers.items import FileChoice, PackageItem
-from crawlers.names import parse_requirements, read_names_file
-from crawlers.select import file_digests, select_release
-from crawlers.spiders.base import PackageSpider, fetched_at
+from pytorrent_crawlers import simple
+from pytorrent_crawlers.config import normalize_base_url
+from pytorrent_crawlers.items import FileChoice, PackageItem
+from pytorrent_crawlers.names import parse_requirements, read_names_file
+from pytorrent_crawlers.select import file_digests, select_release
+from pytorrent_crawlers.spiders.base import PackageSpider, fetched_at
 
 
 class PypiSpider(PackageSpider):

@@ -12,19 +12,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from crawlers.config import (
+from pytorrent.errors import ConfigError
+from pytorrent_crawlers.config import (
     current_conda_subdir,
     default_store,
     normalize_base_url,
     resolve_index_url,
     resolve_json_api_base,
 )
-from crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
-from crawlers.names import parse_requirements, read_names_file
-from crawlers.refuse import HINTS
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.summary import CrawlSummary
-from pytorrent.errors import ConfigError
+from pytorrent_crawlers.hosts import ENV_ALLOW_HOSTS, parse_allow_hosts
+from pytorrent_crawlers.names import parse_requirements, read_names_file
+from pytorrent_crawlers.refuse import HINTS
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.summary import CrawlSummary
 
 #: The way out of a size refusal, printed with the summary.
 _CAP_HINT = (

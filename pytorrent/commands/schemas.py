@@ -20,7 +20,7 @@ def all_schema_models() -> dict[str, type[BaseModel]]:
 
     models = {**SCHEMA_MODELS, **DOCUMENT_MODELS}
     try:
-        items = importlib.import_module("crawlers.items")
+        items = importlib.import_module("pytorrent_crawlers.items")
     except ModuleNotFoundError:
         return models
     models.update(getattr(items, "SCHEMA_MODELS", {}))

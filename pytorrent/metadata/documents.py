@@ -85,7 +85,9 @@ def conda_crawl_document(record: Mapping[str, Any]) -> dict[str, Any]:
     entry: Mapping[str, Any] = raw_entry if isinstance(raw_entry, Mapping) else {}
     raw_about = record.get("about")
     about: Mapping[str, Any] = raw_about if isinstance(raw_about, Mapping) else {}
-    uploaded = record.get("upload_time")  # repodata `timestamp` as ISO 8601 (crawlers.items)
+    uploaded = record.get(
+        "upload_time"
+    )  # repodata `timestamp` as ISO 8601 (pytorrent_crawlers.items)
     filename = str(record.get("filename") or "")
     home = _about_text(about, "home")
     docs = _about_text(about, "doc_url")

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from crawlers.config import (
+from pytorrent.drops import Drops
+from pytorrent.errors import ConfigError
+from pytorrent.metadata.documents import crawl_document
+from pytorrent.metadata.purl import make_purl
+from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits, Source
+from pytorrent_crawlers.config import (
     current_conda_subdir,
     default_store,
     normalize_base_url,
@@ -24,16 +29,11 @@ from crawlers.config import (
     resolve_json_api_base,
     split_credentials,
 )
-from crawlers.items import record_key
-from crawlers.names import parse_requirements, read_names_file
-from crawlers.run import CrawlError, CrawlJob, run_crawl
-from crawlers.store import Store
-from crawlers.summary import CrawlSummary
-from pytorrent.drops import Drops
-from pytorrent.errors import ConfigError
-from pytorrent.metadata.documents import crawl_document
-from pytorrent.metadata.purl import make_purl
-from pytorrent.sources.base import PackageContent, PackageHandle, ReadLimits, Source
+from pytorrent_crawlers.items import record_key
+from pytorrent_crawlers.names import parse_requirements, read_names_file
+from pytorrent_crawlers.run import CrawlError, CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
+from pytorrent_crawlers.summary import CrawlSummary
 
 STAGE = "crawl"
 Kind = Literal["pypi", "conda"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.store import Store
 from pytorrent.cli import main
 from pytorrent.commands import crawl
 from pytorrent.errors import ConfigError
+from pytorrent_crawlers.store import Store
 from tests.crawlers.crawlfix import publish_pypi, standard_projects
 from tests.crawlers.indexserver import IndexServer
 

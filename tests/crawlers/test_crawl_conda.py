@@ -6,9 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.store import Store
-from crawlers.summary import CrawlSummary
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
+from pytorrent_crawlers.summary import CrawlSummary
 from tests.crawlers.crawlfix import FAST_SETTINGS, CondaBuild, publish_conda
 from tests.crawlers.indexserver import Fault, IndexServer, Route
 

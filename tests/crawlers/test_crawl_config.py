@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.config import (
+from pytorrent.errors import ConfigError
+from pytorrent_crawlers.config import (
     default_store,
     derive_json_api_base,
     pip_config_index_url,
@@ -15,8 +16,7 @@ from crawlers.config import (
     resolve_json_api_base,
     split_credentials,
 )
-from crawlers.names import parse_requirement, parse_requirements
-from pytorrent.errors import ConfigError
+from pytorrent_crawlers.names import parse_requirement, parse_requirements
 
 NO_PIP = {"PIP_CONFIG_FILE": os.devnull}
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from scrapy.http import Response
 
-from crawlers.conda_about import read_about
-from crawlers.spiders.base import fetched_at
+from pytorrent_crawlers.conda_about import read_about
+from pytorrent_crawlers.spiders.base import fetched_at
 from tests.crawlers.archives import make_conda_tar_bz2, make_conda_v2
 
 INDEX = {"name": "pkg", "version": "1.0", "build": "py_0", "subdir": "noarch"}

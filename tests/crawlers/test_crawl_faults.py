@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.store import Store
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
     Project,

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.hosts import (
+from pytorrent.cli import main
+from pytorrent.commands import crawl
+from pytorrent.errors import ConfigError
+from pytorrent_crawlers.hosts import (
     AllowList,
     HostRule,
     parse_allow_host,
     parse_allow_hosts,
     without_credentials,
 )
-from pytorrent.cli import main
-from pytorrent.commands import crawl
-from pytorrent.errors import ConfigError
 
 
 def test_given_urls_allow_their_host_and_port() -> None:

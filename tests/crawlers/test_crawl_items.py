@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from crawlers.derive import iso_time, license_facts
-from crawlers.items import SCHEMA_MODELS, CondaPackage, PypiProject
-from crawlers.pipelines import record_dump
+from pytorrent_crawlers.derive import iso_time, license_facts
+from pytorrent_crawlers.items import SCHEMA_MODELS, CondaPackage, PypiProject
+from pytorrent_crawlers.pipelines import record_dump
 
 
 def entry(version: str, day: int, **extra: Any) -> dict[str, Any]:

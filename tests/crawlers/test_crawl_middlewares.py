@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from scrapy.http import Request, Response
 from scrapy.settings import Settings
 
-from crawlers.cache import MetadataCachePolicy
-from crawlers.middlewares import BackoffRetryMiddleware, parse_retry_after
+from pytorrent_crawlers.cache import MetadataCachePolicy
+from pytorrent_crawlers.middlewares import BackoffRetryMiddleware, parse_retry_after
 
 NOW = datetime(2024, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -58,7 +58,7 @@ def test_cache_stores_complete_metadata_only() -> None:
 def test_a_failing_callback_is_counted_as_a_drop() -> None:
     from scrapy.utils.test import get_crawler
 
-    from crawlers.middlewares import CountSpiderErrors
+    from pytorrent_crawlers.middlewares import CountSpiderErrors
 
     crawler = get_crawler()
     assert crawler.stats is not None

@@ -8,9 +8,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.store import Store
-from crawlers.summary import CrawlSummary
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
+from pytorrent_crawlers.summary import CrawlSummary
 from tests.crawlers.crawlfix import FAST_SETTINGS, publish_pypi, standard_projects, store_tree
 from tests.crawlers.indexserver import SIMPLE_JSON, IndexServer
 

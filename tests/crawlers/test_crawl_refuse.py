@@ -15,13 +15,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-import crawlers.settings
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.store import Store
-from crawlers.summary import CrawlSummary
+import pytorrent_crawlers.settings
 from pytorrent.cli import main
 from pytorrent.drops import Drops
 from pytorrent.sources.resolve import parse_source_spec
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
+from pytorrent_crawlers.summary import CrawlSummary
 from tests.crawlers.archives import make_sdist
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
@@ -217,8 +217,8 @@ def test_without_the_guard_the_disabled_handlers_still_refuse(
               "dataurl-1.0.zip")  # fmt: skip
     link_page(server, "ftpurl", f"ftp://127.0.0.1:{server.port}/files/ftpurl-1.0.tar.gz")
     link_page(server, "s3url", "s3://bucket/s3url-1.0.tar.gz")
-    middlewares = dict(crawlers.settings.DOWNLOADER_MIDDLEWARES)
-    middlewares["crawlers.refuse.AllowedHostsMiddleware"] = None
+    middlewares = dict(pytorrent_crawlers.settings.DOWNLOADER_MIDDLEWARES)
+    middlewares["pytorrent_crawlers.refuse.AllowedHostsMiddleware"] = None
     store = tmp_path / "store"
     job = CrawlJob(
         "pypi",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.run import RUNNING_MARKER, CrawlError, CrawlJob, run_crawl, start_crawl
+from pytorrent_crawlers.run import RUNNING_MARKER, CrawlError, CrawlJob, run_crawl, start_crawl
 from tests.crawlers.crawlfix import (
     FAST_SETTINGS,
     many_projects,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from crawlers.conda_version import VersionOrder
-from crawlers.select import (
+from pytorrent_crawlers.conda_version import VersionOrder
+from pytorrent_crawlers.select import (
     choose_file,
     conda_rank,
     is_pure_wheel,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from crawlers.simple import (
+from pytorrent_crawlers.simple import (
     SimplePageError,
     parse_index,
     parse_project,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.store import Store, safe_filename, shard_of
+from pytorrent_crawlers.store import Store, safe_filename, shard_of
 
 
 def record(name: str, version: str, key: str | None = None) -> dict[str, object]:

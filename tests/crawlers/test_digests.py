@@ -7,8 +7,8 @@ import hashlib
 import json
 from pathlib import Path
 
-from crawlers.run import CrawlJob, run_crawl
-from crawlers.store import Store
+from pytorrent_crawlers.run import CrawlJob, run_crawl
+from pytorrent_crawlers.store import Store
 from tests.crawlers.crawlfix import FAST_SETTINGS, CondaBuild, IndexServer, publish_conda
 
 PY = ["python >=3.8"]
