@@ -54,7 +54,7 @@ STEPS = (
     ("  tokenize", "pytorrent.extract.engine", "tokenize_file"),
     ("  structure", "pytorrent.extract.engine", "analyse_structure"),
     ("  complexity", "pytorrent.extract.engine", "complexity_by_def_row"),
-    ("  comment classification", "pytorrent.extract.engine", "_classify_comments"),
+    ("  comment classification", "pytorrent.extract.engine", "classify_comments"),
     ("  function units", "pytorrent.extract.engine", "_function_unit"),
     ("  comment units", "pytorrent.extract.engine", "_comment_units"),
     ("per-package: unit_record", "pytorrent.tasks", "unit_record"),

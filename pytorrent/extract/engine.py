@@ -1,22 +1,27 @@
 """Extraction of one file: source text -> function and comment units, with counted drops.
 
 Pipeline per file (each step bounded, each failure a counted skip, never a crash): capped
-`ast.parse` then `libcst.parse_module` (extract/parse.py) -> one `tokenize` pass (rows,
-comments, tokens) -> statement walk -> units. See docs/extraction.md for the rules.
+`ast.parse` then `libcst.parse_module` (parse.py) -> one tokenize pass (rows, comments,
+tokens: tokens.py, ctokens.py) -> statement walk (structure.py) -> comment runs
+(comment_runs.py) -> units. See docs/extraction.md for the rules.
 """
 
 from __future__ import annotations
 
-import bisect
 import gc
 import tokenize
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from pytorrent.drops import Drops
-from pytorrent.extract import comments as cm
 from pytorrent.extract.categories import script_category
+from pytorrent.extract.comment_runs import (
+    CommentRun,
+    FileComments,
+    classify_comments,
+    runs_between,
+    span_comments,
+)
 from pytorrent.extract.dedent import cut_rows, dedent_unit
 from pytorrent.extract.docstrings import (
     clean_docstring,
@@ -32,33 +37,13 @@ from pytorrent.extract.structure import (
     StructureMismatchError,
     analyse_structure,
 )
-from pytorrent.extract.tokens import Comment, FileTokens, Token, tokenize_file
+from pytorrent.extract.tokens import FileTokens, Token, tokenize_file
 from pytorrent.extract.units import Unit
 
 #: Bump when a change alters extracted units: cached extraction results are keyed on it.
 EXTRACTOR_VERSION = "2"
 
 _Range = tuple[int, int, int, int]  # (start_row, start_col, end_row, end_col)
-
-
-@dataclass(slots=True)
-class _Run:
-    """Consecutive full-line comments at one column: a candidate comment block."""
-
-    first_row: int
-    last_row: int
-    col: int
-    prose: list[str]
-    code: list[str]
-    license: bool = False
-
-
-@dataclass(slots=True)
-class _FileComments:
-    runs: list[_Run]
-    run_rows: list[int]
-    inline: list[tuple[int, str | None, str | None]]  # row, prose, commented-out code
-    developer_rows: set[int]  # rows holding a developer (prose) comment
 
 
 @contextmanager
@@ -108,7 +93,7 @@ def _extract(path: str, source: str, drops: Drops, package: str) -> list[Unit]:
         drops.add("extract", "radon_failed", example)
         complexity = {}
     category = script_category(path)
-    file_comments = _classify_comments(tokens, structure.blocks, drops, example)
+    file_comments = classify_comments(tokens, structure.blocks, drops, example)
     units = [
         _function_unit(fn, tokens, file_comments, complexity, path, category)
         for fn in structure.functions
@@ -118,94 +103,6 @@ def _extract(path: str, source: str, drops: Drops, package: str) -> list[Unit]:
         units.extend(_comment_units(block, tokens, file_comments, path, category, drops, example))
     units.sort(key=lambda u: (u.start_line, u.kind, u.end_line, u.func_name))
     return units
-
-
-# -- comments -----------------------------------------------------------------------------
-
-
-def _classify_comments(
-    tokens: FileTokens, blocks: list[Block], drops: Drops, example: str
-) -> _FileComments:
-    """Sort every comment into interpreter lines, directives, prose and commented-out code."""
-    runs: list[_Run] = []
-    inline: list[tuple[int, str | None, str | None]] = []
-    developer_rows: set[int] = set()
-    pending: list[Comment] = []
-
-    def close_run() -> None:
-        if not pending:
-            return
-        texts = [c.text for c in pending if not cm.is_directive(c.text)]
-        prose, code = cm.split_commented_code(texts)
-        if code:
-            drops.add("comment", "commented_out_code", example, n=len(code))
-        run = _Run(pending[0].row, pending[-1].row, pending[0].col, prose, code)
-        runs.append(run)
-        if prose:
-            developer_rows.update(c.row for c in pending)
-        pending.clear()
-
-    for comment in tokens.comments:
-        if cm.is_interpreter_line(comment.text, comment.row):
-            continue
-        if not comment.full_line:
-            if cm.is_directive(comment.text):
-                drops.add("comment", "tool_directive", example)
-                continue
-            body = cm.comment_body(comment.text)
-            if not body:
-                continue
-            if cm.looks_like_code(body):
-                drops.add("comment", "commented_out_code", example)
-                inline.append((comment.row, None, body))
-            else:
-                inline.append((comment.row, body, None))
-                developer_rows.add(comment.row)
-            continue
-        if cm.is_directive(comment.text):
-            drops.add("comment", "tool_directive", example)
-        if pending and (comment.row != pending[-1].row + 1 or comment.col != pending[-1].col):
-            close_run()
-        pending.append(comment)
-    close_run()
-    _mark_license_headers(runs, blocks, drops, example)
-    return _FileComments(runs, [r.first_row for r in runs], inline, developer_rows)
-
-
-def _mark_license_headers(
-    runs: list[_Run], blocks: list[Block], drops: Drops, example: str
-) -> None:
-    module = next((b for b in blocks if b.is_module), None)
-    first_code_row = module.items[0].start_row if module and module.items else 1 << 30
-    for run in runs:
-        if run.first_row < first_code_row and run.prose and cm.is_license_text(" ".join(run.prose)):
-            run.license = True
-            drops.add("comment", "license_header", example)
-
-
-def _runs_between(comments: _FileComments, first_row: int, last_row: int) -> list[_Run]:
-    lo = bisect.bisect_left(comments.run_rows, first_row)
-    hi = bisect.bisect_right(comments.run_rows, last_row)
-    return comments.runs[lo:hi]
-
-
-def _span_comments(
-    comments: _FileComments, first_row: int, last_row: int
-) -> tuple[list[str], list[str]]:
-    """Developer comments and commented-out code inside rows first..last, in row order."""
-    entries: list[tuple[int, int, str | None, str | None]] = []
-    for run in _runs_between(comments, first_row, last_row):
-        if run.license:
-            continue
-        for i, text in enumerate(run.prose):
-            entries.append((run.first_row, i, text, None))
-        for i, text in enumerate(run.code):
-            entries.append((run.first_row, 1000 + i, None, text))
-    for row, prose, code in comments.inline:
-        if first_row <= row <= last_row:
-            entries.append((row, 0, prose, code))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    return [p for _, _, p, _ in entries if p], [c for _, _, _, c in entries if c]
 
 
 # -- code text and tokens -----------------------------------------------------------------
@@ -227,7 +124,7 @@ def _comment_ranges(tokens: FileTokens, span: list[Token]) -> list[_Range]:
 
 
 def _token_texts(
-    span: list[Token], skip: list[_Range], comments: _FileComments
+    span: list[Token], skip: list[_Range], comments: FileComments
 ) -> tuple[list[str], list[str]]:
     """Token texts of a span without `skip` (the docstring): (code, code with comments).
 
@@ -297,7 +194,7 @@ def _after_header_colon(span: list[Token]) -> int:
 def _function_unit(
     fn: FunctionInfo,
     tokens: FileTokens,
-    comments: _FileComments,
+    comments: FileComments,
     complexity: dict[int, int],
     path: str,
     category: str,
@@ -306,7 +203,7 @@ def _function_unit(
     span = tokens.tokens_between(first, last)
     doc_ranges = _docstring_range(fn, tokens)
     comment_ranges = _comment_ranges(tokens, span)
-    prose, code_comments = _span_comments(comments, first, last)
+    prose, code_comments = span_comments(comments, first, last)
     code_tokens, code_tokens_with_comments = _token_texts(span, doc_ranges, comments)
     dedent = dedent_unit(tokens, first, last, span)
     raw = fn.docstring.raw if fn.docstring else ""
@@ -341,7 +238,7 @@ def _function_unit(
 def _comment_units(
     block: Block,
     tokens: FileTokens,
-    comments: _FileComments,
+    comments: FileComments,
     path: str,
     category: str,
     drops: Drops,
@@ -356,7 +253,7 @@ def _comment_units(
         return []
     col = items[0].col
     # attached[k] = the comment block directly before item k (the last level run of its gap)
-    attached: dict[int, _Run] = {}
+    attached: dict[int, CommentRun] = {}
     gap_start = block.header_end_row + 1
     gaps = [
         (k, gap_start if k == 0 else items[k - 1].end_row + 1, items[k].start_row - 1)
@@ -365,8 +262,8 @@ def _comment_units(
     if block.is_module:
         gaps.append((len(items), items[-1].end_row + 1, len(tokens.lines)))
     for k, first_row, last_row in gaps:
-        level: list[_Run] = []
-        for run in _runs_between(comments, first_row, last_row):
+        level: list[CommentRun] = []
+        for run in runs_between(comments, first_row, last_row):
             if not run.prose or run.license:
                 continue  # directives, commented-out code and license headers cut nothing
             if run.col > col and k > 0 and items[k - 1].nested:
