@@ -20,10 +20,9 @@ import numpy.typing as npt
 from pytorrent.decontam.benchmarks import BenchmarkTask, load_tasks
 from pytorrent.decontam.config import DecontamConfig
 from pytorrent.decontam.normalize import anonymize, string_literals, text_words
+from pytorrent.decontam.vocabulary import Ints, TokenVocabulary
 from pytorrent.dedup.hashing import U64, TokenHasher, ngram_hashes
 from pytorrent.dedup.tokens import normalize_code_tokens
-
-_NO_HASHES: U64 = np.empty(0, np.uint64)
 
 Via = Literal["text", "code"]
 
@@ -73,6 +72,7 @@ class DecontamIndex:
         self.config = config
         self.tasks = list(tasks)
         self._hasher = TokenHasher()
+        self._vocabulary = TokenVocabulary(self._hasher)
         text_grams = []
         for task in self.tasks:
             words = text_words(task.texts)
@@ -121,28 +121,25 @@ class DecontamIndex:
     def check_many(self, records: Sequence[Mapping[str, Any]]) -> list[list[Contamination]]:
         """`check` of every record, in order: one n-gram lookup for all, `check` for hits."""
         text_n, code_n = self.config.text_ngram, self.config.code_ngram
-        texts: list[U64] = []
-        codes: list[U64] = []
-        for record in records:
-            raw = record.get("code_tokens") or ()
-            # = hashes of anonymize(normalize_code_tokens(raw)), as `check` computes them
-            codes.append(self._hasher.code(raw, anonymize=True))
-            words = text_words(
-                [
-                    str(record.get("docstring") or ""),
-                    *map(str, record.get("comments") or ()),
-                    *string_literals(raw),  # no literal is a token normalisation removes
-                ]
-            )
-            texts.append(self._hasher(words) if len(words) >= text_n else _NO_HASHES)
+        codes, code_lengths, literals = self._vocabulary.code_hashes(
+            [record.get("code_tokens") or () for record in records]
+        )
+        words: list[str] = []
+        word_lengths = np.zeros(len(records), dtype=np.int64)
+        for number, (record, unit_literals) in enumerate(zip(records, literals, strict=True)):
+            texts = [str(record.get("docstring") or ""), *map(str, record.get("comments") or ())]
+            unit_words = text_words([*texts, *unit_literals])
+            if len(unit_words) >= text_n:
+                words.extend(unit_words)
+                word_lengths[number] = len(unit_words)
         # any shared text n-gram contaminates; code needs min_code_coverage of a benchmark
         # function's n-grams, so at least that share of min_code_ngrams distinct ones
         # (less a rounding margin: `check` compares float coverage)
         code_hits = max(
             1, math.ceil(self.config.min_code_coverage * self.config.min_code_ngrams - 1e-6)
         )
-        suspects = _known_counts(texts, text_n, self._text.keys) > 0
-        suspects |= _known_counts(codes, code_n, self._code.keys) >= code_hits
+        suspects = _known_counts(self._hasher(words), word_lengths, text_n, self._text.keys) > 0
+        suspects |= _known_counts(codes, code_lengths, code_n, self._code.keys) >= code_hits
         return [
             self.check(record) if suspect else []
             for record, suspect in zip(records, suspects.tolist(), strict=True)
@@ -158,33 +155,33 @@ class DecontamIndex:
         )
 
 
-def _known_counts(sequences: list[U64], n: int, keys: U64) -> npt.NDArray[np.int64]:
-    """Per sequence: how many distinct `ngram_hashes(sequence, n)` occur in sorted `keys`.
+def _known_counts(joined: U64, lengths: Ints, n: int, keys: U64) -> Ints:
+    """Per sequence (`joined` cut by `lengths`): how many distinct `ngram_hashes(sequence, n)`
+    occur in sorted `keys`.
 
-    The n-grams of all sequences come from one `ngram_hashes` over their concatenation,
-    keeping the windows inside one sequence; a sequence shorter than n is one n-gram (of
-    all its tokens), hashed on its own as `ngram_hashes` does.
+    The n-grams of all sequences come from one `ngram_hashes` over `joined`, keeping the
+    windows inside one sequence; a sequence shorter than n is one n-gram (of all its
+    tokens), hashed on its own as `ngram_hashes` does.
     """
-    counts = np.zeros(len(sequences), dtype=np.int64)
-    if not keys.size or not sequences:
+    counts = np.zeros(lengths.size, dtype=np.int64)
+    if not keys.size or not joined.size:
         return counts
-    lengths = np.array([s.size for s in sequences], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
     for index in np.flatnonzero((lengths > 0) & (lengths < n)).tolist():
-        counts[index] = int(_known(ngram_hashes(sequences[index], n), keys).any())
-    long = lengths >= n
-    if not long.any():
+        sequence = joined[starts[index] : starts[index] + lengths[index]]
+        counts[index] = int(_known(ngram_hashes(sequence, n), keys).any())
+    long = np.flatnonzero(lengths >= n)
+    if not long.size:
         return counts
-    joined = np.concatenate([s for s, ok in zip(sequences, long.tolist(), strict=True) if ok])
     grams = ngram_hashes(joined, n)
-    windows = lengths[long] - n + 1  # windows of each sequence, in order
-    starts = np.cumsum(lengths[long]) - lengths[long]
+    windows = lengths[long] - n + 1  # windows of each long sequence, in order
     # window k of sequence i starts at starts[i] + k, for k < windows[i]
-    owner = np.repeat(np.arange(windows.size), windows)
+    owner = np.repeat(np.arange(long.size), windows)
     offsets = np.arange(owner.size) - np.repeat(np.cumsum(windows) - windows, windows)
-    inside = grams[starts[owner] + offsets]
+    inside = grams[starts[long][owner] + offsets]
     known = _known(inside, keys)
     pairs = np.unique(np.stack([owner[known].astype(np.uint64), inside[known]]), axis=1)
-    counts[np.flatnonzero(long)] = np.bincount(pairs[0].astype(np.int64), minlength=windows.size)
+    counts[long] = np.bincount(pairs[0].astype(np.int64), minlength=long.size)
     return counts
 
 

@@ -1,4 +1,5 @@
-"""`DecontamIndex.check_many` (one n-gram lookup per package) equals `check` unit by unit.
+"""`DecontamIndex.check_many` (one n-gram lookup per package) equals `check` unit by unit,
+and the token vocabulary it uses hashes exactly as `check` does.
 
 Over every HumanEval problem planted as a corpus function (verbatim, and without its
 docstring), over real functions of installed packages, and over odd token lists (empty,
@@ -19,7 +20,10 @@ import pytest
 from pytorrent.decontam import HUMANEVAL, DecontamConfig, DecontamIndex
 from pytorrent.decontam.benchmarks import read_rows
 from pytorrent.decontam.index import _known_counts
-from pytorrent.dedup.hashing import ngram_hashes
+from pytorrent.decontam.normalize import anonymize, string_literals
+from pytorrent.decontam.vocabulary import TokenVocabulary
+from pytorrent.dedup.hashing import TokenHasher, ngram_hashes
+from pytorrent.dedup.tokens import normalize_code_tokens
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from tests.dedup.records import extract, synthetic
 
@@ -84,4 +88,22 @@ def test_known_counts_matches_per_sequence_ngrams() -> None:
         grams = [ngram_hashes(s, n) for s in sequences]
         keys = np.unique(np.concatenate([g[::3] for g in grams if g.size][::2]))
         expected = [int(np.isin(np.unique(g), keys).sum()) for g in grams]
-        assert _known_counts(sequences, n, keys).tolist() == expected
+        joined = np.concatenate(sequences)
+        lengths = np.array([s.size for s in sequences], dtype=np.int64)
+        assert _known_counts(joined, lengths, n, keys).tolist() == expected
+
+
+@pytest.mark.parametrize("max_tokens", [4, 1 << 20], ids=["clears-often", "default"])
+def test_vocabulary_hashes_equal_the_hasher_per_unit(
+    records: list[dict[str, Any]], max_tokens: int
+) -> None:
+    hasher = TokenHasher()
+    vocabulary = TokenVocabulary(hasher, max_tokens=max_tokens)
+    units = [list(r.get("code_tokens") or ()) for r in records[:400]] + [["a", ".", "b", "c"]]
+    for start in range(0, len(units), 50):  # packages of 50 units, one vocabulary
+        batch = units[start : start + 50]
+        joined, lengths, literals = vocabulary.code_hashes(batch)
+        assert lengths.tolist() == [len(normalize_code_tokens(u)) for u in batch]
+        expected = [hasher(anonymize(normalize_code_tokens(u))) for u in batch]
+        assert joined.tolist() == np.concatenate(expected).tolist()
+        assert literals == [string_literals(u) for u in batch]
