@@ -4,6 +4,8 @@ copies of one real build (the `out` fixture)."""
 from __future__ import annotations
 
 import json
+import locale
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -262,3 +264,27 @@ def test_patterns_of_every_data_files_form() -> None:
 )
 def test_glob_segments(path: str, pattern: str, matches: bool) -> None:
     assert _glob_match(path.split("/"), pattern.split("/")) is matches
+
+
+def test_local_paths_keep_spaces_in_names(out: Path) -> None:
+    folder = verify_folder(out)
+    assert folder.local_path("pairs/a b.parquet") == out / "pairs" / "a b.parquet"
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """An ASCII locale (LANG=C, as in many cron jobs and containers) for text defaults."""
+    old = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, old)
+
+
+def test_a_card_with_non_ascii_text_verifies_under_any_locale(
+    out: Path, ascii_locale: None
+) -> None:
+    text = (out / "README.md").read_text(encoding="utf-8")
+    rewrite(out, "README.md", (text + "\nCaf\u00e9 \u2013 na\u00efve.\n").encode("utf-8"))
+    assert verify_folder(out).configs
