@@ -117,6 +117,7 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
     # where mutmut sees nothing.
     "crawlers/pipelines.py": (
         "tests/crawlers/test_pipeline_steps.py",
+        "tests/crawlers/test_pipeline_core_metadata.py",
         "tests/crawlers/test_crawl_items.py",
     ),
     "pytorrent/publish/verify.py": ("tests/publish",),
