@@ -121,7 +121,11 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
         "tests/crawlers/test_crawl_items.py",
     ),
     "pytorrent/publish/verify.py": ("tests/publish",),
-    "pytorrent/write/guard.py": ("tests/test_output_safety.py", "tests/test_write_guard.py"),
+    "pytorrent/write/guard.py": (
+        "tests/test_output_safety.py",
+        "tests/test_write_guard.py",
+        "tests/test_write_guard_work.py",
+    ),
 }
 
 
