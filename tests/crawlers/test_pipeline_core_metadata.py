@@ -92,3 +92,9 @@ def test_core_metadata_adds_only_what_the_archive_says(crawler: Crawler) -> None
         "releases": {},
         "urls": [],
     }
+
+
+def test_the_archive_spelling_of_the_name_wins(crawler: Crawler) -> None:
+    item = through(crawler, simple_item(data=make_wheel("PyOne", "1.0")))
+    assert pypi_model(item).document.info.name == "PyOne"
+    assert pypi_model(item).name == "pyone"
