@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -25,9 +26,11 @@ from pytorrent.executor import EXECUTORS
 from pytorrent.executor.limits import parse_memory
 from pytorrent.extract.categories import parse_categories
 from pytorrent.filters.license import parse_license_filter
-from pytorrent.pipeline import BuildReport, build
 from pytorrent.records import parse_scenarios
 from pytorrent.split import SPLITS
+
+if TYPE_CHECKING:
+    from pytorrent.pipeline import BuildReport
 
 HELP = "build a corpus from SOURCEs (default: the packages installed in this environment)"
 
@@ -103,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
         disable=args.quiet or not console.is_terminal,
     ) as bar:
         stages = StageDisplay(bar, console, lines=bar.disable and not args.quiet)
+        from pytorrent.pipeline import build  # lazy: the whole build stack (~1 s)
+
         report = build(
             config, progress=stages.update, on_message=lambda m: console.print(m, soft_wrap=True)
         )

@@ -15,20 +15,48 @@ Driver side, once over all packages::
 See docs/dedup.md for the keeper rule, the memory budget and measured quality.
 """
 
-from pytorrent.dedup.clusters import (
-    ClusterExample,
-    ClusterReport,
-    DedupResult,
-    Duplicate,
-    find_duplicates,
-    jaccard,
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytorrent.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pytorrent.dedup.clusters import (
+        ClusterExample,
+        ClusterReport,
+        DedupResult,
+        Duplicate,
+        find_duplicates,
+        jaccard,
+    )
+    from pytorrent.dedup.config import DedupConfig
+    from pytorrent.dedup.hashing import TokenHasher
+    from pytorrent.dedup.keeper import keeper_key
+    from pytorrent.dedup.signatures import SignatureBatch, compute_signatures
+    from pytorrent.dedup.store import SignatureStore
+    from pytorrent.dedup.tokens import anonymize, normalize_code_tokens
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "ClusterExample": "clusters",
+        "ClusterReport": "clusters",
+        "DedupResult": "clusters",
+        "Duplicate": "clusters",
+        "find_duplicates": "clusters",
+        "jaccard": "clusters",
+        "DedupConfig": "config",
+        "TokenHasher": "hashing",
+        "keeper_key": "keeper",
+        "SignatureBatch": "signatures",
+        "compute_signatures": "signatures",
+        "SignatureStore": "store",
+        "anonymize": "tokens",
+        "normalize_code_tokens": "tokens",
+    },
 )
-from pytorrent.dedup.config import DedupConfig
-from pytorrent.dedup.hashing import TokenHasher
-from pytorrent.dedup.keeper import keeper_key
-from pytorrent.dedup.signatures import SignatureBatch, compute_signatures
-from pytorrent.dedup.store import SignatureStore
-from pytorrent.dedup.tokens import anonymize, normalize_code_tokens
+
 
 __all__ = [
     "ClusterExample",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from functools import lru_cache
 
-from datasketch import MinHashLSH
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
@@ -99,5 +98,7 @@ def _optimal_bands(
 ) -> tuple[int, int]:
     # datasketch minimises the weighted false positive + false negative area; reuse it so
     # our banding is the one MinHashLSH would pick for the same parameters.
+    from datasketch import MinHashLSH  # lazy: datasketch imports scipy (~1 s)
+
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
     return int(lsh.b), int(lsh.r)

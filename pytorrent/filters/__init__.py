@@ -11,16 +11,41 @@ In a worker, per package::
 per-package trivial flag. docs/dedup.md documents every filter with measured effects.
 """
 
-from pytorrent.filters.config import SWITCHES, FilterConfig
-from pytorrent.filters.generated import first_lines, generated_marker
-from pytorrent.filters.runner import (
-    DECONTAM_STAGE,
-    FILTER_STAGE,
-    FilterResult,
-    UnitFilters,
-    filter_records,
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pytorrent.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pytorrent.filters.config import SWITCHES, FilterConfig
+    from pytorrent.filters.generated import first_lines, generated_marker
+    from pytorrent.filters.runner import (
+        DECONTAM_STAGE,
+        FILTER_STAGE,
+        FilterResult,
+        UnitFilters,
+        filter_records,
+    )
+    from pytorrent.filters.trivial import PackageSize, is_trivial_package, package_size
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "SWITCHES": "config",
+        "FilterConfig": "config",
+        "first_lines": "generated",
+        "generated_marker": "generated",
+        "DECONTAM_STAGE": "runner",
+        "FILTER_STAGE": "runner",
+        "FilterResult": "runner",
+        "UnitFilters": "runner",
+        "filter_records": "runner",
+        "PackageSize": "trivial",
+        "is_trivial_package": "trivial",
+        "package_size": "trivial",
+    },
 )
-from pytorrent.filters.trivial import PackageSize, is_trivial_package, package_size
 
 __all__ = [
     "DECONTAM_STAGE",

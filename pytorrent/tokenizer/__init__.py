@@ -8,15 +8,38 @@ docs/tokenizer.md.
 
 from __future__ import annotations
 
-from pytorrent.tokenizer.config import DEFAULT_VOCAB_SIZE, SpecialTokens, TokenizerConfig
-from pytorrent.tokenizer.evaluate import measure, token_counts
-from pytorrent.tokenizer.sample import Sample, sample_texts
-from pytorrent.tokenizer.train import (
-    TOKENIZER_DIR,
-    TokenizerReport,
-    load_tokenizer,
-    new_tokenizer,
-    train_tokenizer,
+from typing import TYPE_CHECKING
+
+from pytorrent.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pytorrent.tokenizer.config import DEFAULT_VOCAB_SIZE, SpecialTokens, TokenizerConfig
+    from pytorrent.tokenizer.evaluate import measure, token_counts
+    from pytorrent.tokenizer.sample import Sample, sample_texts
+    from pytorrent.tokenizer.train import (
+        TOKENIZER_DIR,
+        TokenizerReport,
+        load_tokenizer,
+        new_tokenizer,
+        train_tokenizer,
+    )
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "DEFAULT_VOCAB_SIZE": "config",
+        "SpecialTokens": "config",
+        "TokenizerConfig": "config",
+        "measure": "evaluate",
+        "token_counts": "evaluate",
+        "Sample": "sample",
+        "sample_texts": "sample",
+        "TOKENIZER_DIR": "train",
+        "TokenizerReport": "train",
+        "load_tokenizer": "train",
+        "new_tokenizer": "train",
+        "train_tokenizer": "train",
+    },
 )
 
 __all__ = [
