@@ -32,7 +32,6 @@ from pytorrent.write.parallel import write_shards_parallel
 from pytorrent.write.segments import write_shards_segmented
 
 SCENARIOS = (0, 1, 2, 3, 4, 5)
-SHARD_RECORDS = 50_000
 
 
 def folder_digest(root: Path) -> str:
@@ -54,6 +53,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--chunks", type=int, default=8, help="phase-1 tasks (package chunks)")
+    parser.add_argument(
+        "--shard-records",
+        type=int,
+        default=50_000,
+        help="records per shard; below a stream's rows, many shards per config as at full scale",
+    )
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="pytorrent-bench-segments-"))
     try:
@@ -72,23 +77,28 @@ def main() -> None:
                     yield split, record
 
         phase_one: dict[str, float] = {}
+        scratch_bytes: dict[str, int] = {}
 
         def segmented(way: str, workers: int) -> Callable[[Path], object]:
+            """`workers` 0: the inline executor (the writer's own cost, no pool start-up)."""
+
             def run(out: Path) -> object:
                 started = time.perf_counter()
 
                 def on_progress(phase: str, done: int, total: int) -> None:
                     if phase == "segments" and done == total:
                         phase_one[way] = time.perf_counter() - started
+                        files = (scratch / "segments").rglob("*")
+                        scratch_bytes[way] = sum(p.stat().st_size for p in files if p.is_file())
 
                 return write_shards_segmented(
-                    make_executor("local", workers),
+                    make_executor("local", workers) if workers else make_executor("inline", 1),
                     units,
                     frozenset(),
                     str(out),
                     str(scratch / "segments"),
                     scenarios=SCENARIOS,
-                    shard_records=SHARD_RECORDS,
+                    shard_records=args.shard_records,
                     jsonl=True,
                     packages_per_chunk=per_chunk,
                     on_progress=on_progress,
@@ -98,8 +108,9 @@ def main() -> None:
 
         ways: dict[str, Callable[[Path], object]] = {
             "single pass": lambda out: write_shards(
-                rows(), out, scenarios=SCENARIOS, shard_records=SHARD_RECORDS, jsonl=True
+                rows(), out, scenarios=SCENARIOS, shard_records=args.shard_records, jsonl=True
             ),
+            "segments inline": segmented("segments inline", 0),
             "segments 1w": segmented("segments 1w", 1),
             "segments 2w": segmented("segments 2w", 2),
             "per-config 2w": lambda out: write_shards_parallel(
@@ -108,7 +119,7 @@ def main() -> None:
                 frozenset(),
                 str(out),
                 scenarios=SCENARIOS,
-                shard_records=SHARD_RECORDS,
+                shard_records=args.shard_records,
                 jsonl=True,
             ),
         }
@@ -126,13 +137,21 @@ def main() -> None:
                 cpu[way].append(cpu_seconds() - cpu_started)
                 digests[way] = folder_digest(out)
         records = sum(1 for _ in rows())
-        print(f"{records:,} records from {len(paths)} packages, {per_chunk} packages per chunk")
+        output = sum(p.stat().st_size for p in (scratch / "single-pass").rglob("*") if p.is_file())
+        print(
+            f"{records:,} records from {len(paths)} packages, {per_chunk} packages per chunk, "
+            f"{args.shard_records:,} records per shard"
+        )
+        print(f"output {output / 2**20:.0f} MiB")
         serial = min(wall["single pass"])
         for way in ways:
             best = min(wall[way])
-            extra = f"  (segments phase {phase_one[way]:5.2f} s)" if way in phase_one else ""
+            extra = ""
+            if way in phase_one:
+                size = scratch_bytes[way] / 2**20
+                extra = f"  (segments phase {phase_one[way]:5.2f} s, {size:.0f} MiB of segments)"
             print(
-                f"{way:14s} best {best:6.2f} s wall {min(cpu[way]):6.2f} CPU-s"
+                f"{way:15s} best {best:6.2f} s wall {min(cpu[way]):6.2f} CPU-s"
                 f"  {serial / best:4.2f}x{extra}"
             )
         same = all(d == digests["single pass"] for d in digests.values())

@@ -48,9 +48,9 @@ from pytorrent.write.segment_files import (
 #: Packages per phase-1 task: at ~200 units a package, ~20 s of work, and few enough
 #: segment files (one per stream per chunk) even at PyTorrent scale.
 DEFAULT_PACKAGES_PER_CHUNK = 500
-#: Phase-2 tasks hold consecutive shards of up to this many rows (one shard at the default
-#: 50k records per shard), so tiny shards do not cost one task each.
-TASK_ROWS = 50_000
+#: Phase-2 tasks hold consecutive shards of up to this many rows (a shard of more is a task
+#: of its own), so tiny shards (and csn/'s empty ones) do not cost one task each.
+TASK_ROWS = 5_000
 
 #: (units file, split) per package, in build order.
 UnitsFiles = Sequence[tuple[str, Split]]
@@ -248,9 +248,9 @@ def write_shards_segmented(
                 on_progress("segments", len(by_chunk), len(tasks))
         chunks = [by_chunk[i] for i in range(len(tasks))]
         jobs = plan_shards(chunks, stream_order(chunks, scenarios, jsonl), shard_records)
-        groups: list[Task] = [
-            (str(work), folder, shards.ROW_GROUP, group) for group in group_jobs(jobs)
-        ]
+        # Largest first, so no big shard starts last and holds up the end of the phase.
+        ordered = sorted(group_jobs(jobs), key=lambda group: -sum(job.rows for job in group))
+        groups: list[Task] = [(str(work), folder, shards.ROW_GROUP, group) for group in ordered]
         files: dict[str, FileDigest] = {}
         for done, part_files in enumerate(
             executor.map_unordered(write_shard_group, groups, _lost_shards), 1
