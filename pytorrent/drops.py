@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 MAX_EXAMPLES = 5
+
+
+class Stage(str, Enum):
+    """Where an item was dropped: the first key of `build.json`'s `drops`, in pipeline order."""
+
+    CRAWL = "crawl"  # a crawled package the store cannot serve
+    SOURCE = "source"  # a file or package a source refused or could not read
+    SELECT = "select"  # a file outside the selected script categories
+    PACKAGE = "package"  # a package whose task failed (timeout, memory, crash)
+    EXTRACT = "extract"  # a file that did not parse or that the extractor could not handle
+    COMMENT = "comment"  # a comment that did not become a unit
+    FILTER = "filter"  # a unit or file a quality filter dropped
+    DECONTAM = "decontam"  # a unit overlapping an evaluation benchmark
+    DEDUP = "dedup"  # an exact or near duplicate
 
 
 @dataclass
@@ -21,11 +36,20 @@ class Drops:
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
-    def add(self, stage: str, reason: str, example: str = "", n: int = 1) -> None:
-        key = (stage, reason)
+    def add(self, stage: Stage, reason: str, example: str = "", n: int = 1) -> None:
+        key = (Stage(stage).value, reason)  # a mistyped stage name fails here, loudly
         self.counts[key] += n
         if example:
             self.add_example(key, example)
+
+    @classmethod
+    def from_by_stage(cls, nested: dict[str, dict[str, int]]) -> Drops:
+        """The counts of a `build.json` `drops` mapping (examples are not kept there)."""
+        drops = cls()
+        for stage, reasons in nested.items():
+            for reason, n in reasons.items():
+                drops.counts[(stage, reason)] += n
+        return drops
 
     def update(self, other: Drops) -> None:
         self.counts.update(other.counts)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pytorrent.atomic import replace_folder
 from pytorrent.config import BuildConfig
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.errors import SourceError
 from pytorrent.executor import Executor, OnMessage, Task, make_executor
 from pytorrent.executor.limits import auto_worker_memory
@@ -83,13 +83,13 @@ def collect_packages(
                 continue
             older, newer = sorted((kept, handle), key=lambda h: version_key(h.version))
             if older.version == newer.version:
-                drops.add("source", "duplicate_package", handle.key)
+                drops.add(Stage.SOURCE, "duplicate_package", handle.key)
                 continue
-            drops.add("source", "older_version", older.key)
+            drops.add(Stage.SOURCE, "older_version", older.key)
             newest[handle.name] = newer
     handles = [newest[name] for name in sorted(newest)]
     if config.limit is not None and len(handles) > config.limit:
-        drops.add("source", "beyond_limit", n=len(handles) - config.limit)
+        drops.add(Stage.SOURCE, "beyond_limit", n=len(handles) - config.limit)
         handles = handles[: config.limit]
     return handles
 

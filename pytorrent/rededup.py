@@ -102,10 +102,7 @@ def dedup_output(out: Path, config: DedupConfig, *, overwrite: bool = False) -> 
             ),
             jsonl=(out / "csn").is_dir(),
         )
-        drops = Drops()
-        for stage, reasons in manifest.drops.items():
-            for reason, n in reasons.items():
-                drops.add(stage, reason, n=n)
+        drops = Drops.from_by_stage(manifest.drops)
         drops.update(found.drops)
         kept = {
             path: digest

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.models import PackageMetadata
 
 
@@ -65,5 +65,5 @@ class PackageResult:
 def failed_result(index: int, key: str, reason: str) -> PackageResult:
     """A package that produced nothing: counted as `package/failed_<reason>`."""
     drops = Drops()
-    drops.add("package", f"failed_{reason}", key)
+    drops.add(Stage.PACKAGE, f"failed_{reason}", key)
     return PackageResult(index=index, key=key, metadata=None, units_path=None, drops=drops)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pytorrent.dedup import compute_signatures
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.executor.limits import PackageTimeout, apply_worker_memory, package_deadline
 from pytorrent.extract import extract_source, script_category
 from pytorrent.filters import (
@@ -126,12 +126,12 @@ def _process(
         example = f"{meta.name}:{raw.path}"
         category = script_category(raw.path)
         if category not in settings.categories:
-            drops.add("select", f"category_{category}", example)
+            drops.add(Stage.SELECT, f"category_{category}", example)
             continue
         try:
             text = decode_python_source(raw.data)
         except UndecodableFile as exc:
-            drops.add("source", exc.reason, example)
+            drops.add(Stage.SOURCE, exc.reason, example)
             continue
         files += 1
         python_bytes += len(raw.data)
@@ -144,11 +144,11 @@ def _process(
         try:
             units = extract_source(raw.path, text, drops, package=meta.name)
         except Exception as exc:  # an extractor bug costs one file, counted
-            drops.add("extract", f"extractor_error_{type(exc).__name__}", example)
+            drops.add(Stage.EXTRACT, f"extractor_error_{type(exc).__name__}", example)
             continue
         blame = content.blame(raw.path) if content.blame is not None else None
         if content.blame is not None and blame is None and units:
-            drops.add("source", "blame_unavailable", example)  # units keep no commit
+            drops.add(Stage.SOURCE, "blame_unavailable", example)  # units keep no commit
         for unit in units:
             commit = last_commit(blame, unit.start_line, unit.end_line) if blame else None
             records.append(unit_record(unit, meta, file_sha256, commit, content.blob_url))

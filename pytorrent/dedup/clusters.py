@@ -28,10 +28,10 @@ from pytorrent.dedup.keeper import keeper_key, ref
 from pytorrent.dedup.lsh import bucket_edges
 from pytorrent.dedup.store import SignatureStore, Source
 from pytorrent.dedup.unionfind import Index, UnionFind
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 
 Reason = Literal["exact_duplicate", "near_duplicate"]
-STAGE = "dedup"
+STAGE = Stage.DEDUP
 #: Units whose rows are read back at once while resolving groups (bounds driver memory).
 _CHUNK_UNITS = 50_000
 _EXAMPLES = 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.extract import comments as cm
 from pytorrent.extract.structure import Block
 from pytorrent.extract.tokens import Comment, FileTokens
@@ -51,7 +51,7 @@ def classify_comments(
         texts = [c.text for c in pending if not cm.is_directive(c.text)]
         prose, code = cm.split_commented_code(texts)
         if code:
-            drops.add("comment", "commented_out_code", example, n=len(code))
+            drops.add(Stage.COMMENT, "commented_out_code", example, n=len(code))
         run = CommentRun(pending[0].row, pending[-1].row, pending[0].col, prose, code)
         runs.append(run)
         if prose:
@@ -63,20 +63,20 @@ def classify_comments(
             continue
         if not comment.full_line:
             if cm.is_directive(comment.text):
-                drops.add("comment", "tool_directive", example)
+                drops.add(Stage.COMMENT, "tool_directive", example)
                 continue
             body = cm.comment_body(comment.text)
             if not body:
                 continue
             if cm.looks_like_code(body):
-                drops.add("comment", "commented_out_code", example)
+                drops.add(Stage.COMMENT, "commented_out_code", example)
                 inline.append((comment.row, None, body))
             else:
                 inline.append((comment.row, body, None))
                 developer_rows.add(comment.row)
             continue
         if cm.is_directive(comment.text):
-            drops.add("comment", "tool_directive", example)
+            drops.add(Stage.COMMENT, "tool_directive", example)
         if pending and (comment.row != pending[-1].row + 1 or comment.col != pending[-1].col):
             close_run()
         pending.append(comment)
@@ -93,7 +93,7 @@ def _mark_license_headers(
     for run in runs:
         if run.first_row < first_code_row and run.prose and cm.is_license_text(" ".join(run.prose)):
             run.license = True
-            drops.add("comment", "license_header", example)
+            drops.add(Stage.COMMENT, "license_header", example)
 
 
 def runs_between(comments: FileComments, first_row: int, last_row: int) -> list[CommentRun]:

@@ -13,7 +13,7 @@ import tokenize
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.extract.categories import script_category
 from pytorrent.extract.comment_runs import (
     CommentRun,
@@ -82,15 +82,15 @@ def _extract(path: str, source: str, drops: Drops, package: str) -> list[Unit]:
         tokens = tokenize_file(source)
         structure = analyse_structure(module, tokens)
     except (tokenize.TokenError, SyntaxError):
-        drops.add("extract", "tokenize_error", example)
+        drops.add(Stage.EXTRACT, "tokenize_error", example)
         return []
     except StructureMismatchError:
-        drops.add("extract", "structure_mismatch", example)
+        drops.add(Stage.EXTRACT, "structure_mismatch", example)
         return []
     try:
         complexity = complexity_by_def_row(tree)
     except (RecursionError, MemoryError, AttributeError, TypeError):
-        drops.add("extract", "radon_failed", example)
+        drops.add(Stage.EXTRACT, "radon_failed", example)
         complexity = {}
     category = script_category(path)
     file_comments = classify_comments(tokens, structure.blocks, drops, example)
@@ -249,7 +249,7 @@ def _comment_units(
     if not items:  # a module of comments only
         for run in comments.runs:
             if run.prose and not run.license:
-                drops.add("comment", "comment_without_code", f"{example}:{run.first_row}")
+                drops.add(Stage.COMMENT, "comment_without_code", f"{example}:{run.first_row}")
         return []
     col = items[0].col
     # attached[k] = the comment block directly before item k (the last level run of its gap)
@@ -267,16 +267,16 @@ def _comment_units(
             if not run.prose or run.license:
                 continue  # directives, commented-out code and license headers cut nothing
             if run.col > col and k > 0 and items[k - 1].nested:
-                drops.add("comment", "comment_at_block_end", f"{example}:{run.first_row}")
+                drops.add(Stage.COMMENT, "comment_at_block_end", f"{example}:{run.first_row}")
                 continue
             level.append(run)
         for run in level[:-1]:
-            drops.add("comment", "comment_without_code", f"{example}:{run.first_row}")
+            drops.add(Stage.COMMENT, "comment_without_code", f"{example}:{run.first_row}")
         if level:
             if k < len(items):
                 attached[k] = level[-1]
             else:
-                drops.add("comment", "comment_without_code", f"{example}:{level[-1].first_row}")
+                drops.add(Stage.COMMENT, "comment_without_code", f"{example}:{level[-1].first_row}")
     units: list[Unit] = []
     scope = block.scope.removesuffix(".<locals>") or "<module>"
     for k, run in sorted(attached.items()):

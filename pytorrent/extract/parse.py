@@ -13,7 +13,7 @@ import warnings
 
 import libcst as cst
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 
 #: Files with a longer line are minified or generated; libcst and radon slow down on them.
 MAX_LINE_CHARS = 100_000
@@ -59,30 +59,30 @@ def parse_file(source: str, drops: Drops, example: str) -> tuple[ast.Module, cst
     if len(source) > MAX_PARSE_BYTES or (
         not source.isascii() and len(source.encode("utf-8")) > MAX_PARSE_BYTES
     ):
-        drops.add("extract", "file_too_large_to_parse", example)
+        drops.add(Stage.EXTRACT, "file_too_large_to_parse", example)
         return None
     if any(len(line) > MAX_LINE_CHARS for line in source.split("\n")):
-        drops.add("extract", "line_too_long", example)
+        drops.add(Stage.EXTRACT, "line_too_long", example)
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarnings of old code are not our concern
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
-            drops.add("extract", "syntax_error", example)
+            drops.add(Stage.EXTRACT, "syntax_error", example)
             return None
         except (RecursionError, MemoryError):
-            drops.add("extract", "too_deeply_nested", example)
+            drops.add(Stage.EXTRACT, "too_deeply_nested", example)
             return None
     if might_exceed_nodes(source, MAX_AST_NODES) and _too_many_nodes(tree, MAX_AST_NODES):
-        drops.add("extract", "too_many_nodes", example)
+        drops.add(Stage.EXTRACT, "too_many_nodes", example)
         return None
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError:
-        drops.add("extract", "libcst_rejected", example)
+        drops.add(Stage.EXTRACT, "libcst_rejected", example)
         return None
     except (RecursionError, MemoryError):
-        drops.add("extract", "too_deeply_nested", example)
+        drops.add(Stage.EXTRACT, "too_deeply_nested", example)
         return None
     return tree, module

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pytorrent.decontam.index import Contamination, DecontamIndex
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.filters.base import FileFilter, Record, UnitFilter
 from pytorrent.filters.code_shape import LongLines, LowAlphanumeric, ShortCode
 from pytorrent.filters.commented_out import CommentedOutCode
@@ -27,8 +27,8 @@ from pytorrent.filters.natural_language import ShortComment, ShortDocstring
 from pytorrent.filters.size import TooLong
 from pytorrent.filters.tool_output import ToolOutput
 
-FILTER_STAGE = "filter"
-DECONTAM_STAGE = "decontam"
+FILTER_STAGE = Stage.FILTER
+DECONTAM_STAGE = Stage.DECONTAM
 
 
 @dataclass

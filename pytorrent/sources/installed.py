@@ -16,7 +16,7 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.metadata.core import metadata_from_message
 from pytorrent.models import PackageMetadata
 from pytorrent.sources.base import PackageContent, PackageHandle, RawFile, ReadLimits, Source
@@ -105,18 +105,20 @@ class InstalledSource(Source):
             display = dist.metadata["Name"] if dist.metadata else None
             dist_path = getattr(dist, "_path", None)
             if not display or dist_path is None:
-                drops.add("source", "distribution_without_name", Path(str(dist_path or "?")).name)
+                drops.add(
+                    Stage.SOURCE, "distribution_without_name", Path(str(dist_path or "?")).name
+                )
                 continue
             name = canonicalize_name(display)
             if name in seen:
                 # importlib lists shadowed copies after the one Python would import.
-                drops.add("source", "shadowed_distribution", name)
+                drops.add(Stage.SOURCE, "shadowed_distribution", name)
                 continue
             seen.add(name)
             base = Path(dist_path).parent
             files = _python_files(dist, base)
             if files is None:
-                drops.add("source", "no_file_list", name)
+                drops.add(Stage.SOURCE, "no_file_list", name)
                 continue
             yield InstalledPackage(
                 name=name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.sources.base import RawFile, ReadLimits
 from pytorrent.sources.members import ArchiveError, Member, MemberError
 from pytorrent.sources.paths import (
@@ -20,7 +20,7 @@ from pytorrent.sources.paths import (
     safe_relative_path,
 )
 
-STAGE = "source"
+STAGE = Stage.SOURCE
 
 _KIND_REASONS = {
     "symlink": "symlink",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pytorrent.drops import Drops
+from pytorrent.drops import Drops, Stage
 from pytorrent.errors import ConfigError
 from pytorrent.metadata.documents import crawl_document
 from pytorrent.metadata.purl import make_purl
@@ -35,7 +35,7 @@ from pytorrent_crawlers.run import CrawlError, CrawlJob, run_crawl
 from pytorrent_crawlers.store import Store
 from pytorrent_crawlers.summary import CrawlSummary
 
-STAGE = "crawl"
+STAGE = Stage.CRAWL
 Kind = Literal["pypi", "conda"]
 
 
