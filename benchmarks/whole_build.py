@@ -173,10 +173,7 @@ class StepTimers:
 
 def _fresh_worker_state() -> None:
     """Forget what a previous build left in this process (a worker builds these once)."""
-    for owner_path, attribute in (
-        ("pytorrent.tasks", "_unit_filters"),
-        ("pytorrent.filters.runner", "_cached"),
-    ):
+    for owner_path, attribute in (("pytorrent.filters.runner", "cached_filters"),):
         cached = getattr(_resolve(owner_path), attribute, None)
         if cached is not None and hasattr(cached, "cache_clear"):
             cached.cache_clear()

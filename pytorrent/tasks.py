@@ -14,7 +14,6 @@ import os
 import socket
 import sys
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 from pytorrent.dedup import compute_signatures
@@ -23,11 +22,10 @@ from pytorrent.executor.limits import PackageTimeout, apply_worker_memory, packa
 from pytorrent.extract import extract_source, script_category
 from pytorrent.filters import (
     FILTER_STAGE,
-    FilterConfig,
-    UnitFilters,
     first_lines,
     is_trivial_package,
 )
+from pytorrent.filters.runner import cached_filters
 from pytorrent.records import last_commit, unit_record
 from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources.base import PackageContent, PackageHandle
@@ -35,12 +33,6 @@ from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from pytorrent.task_cache import TaskCache, cache_key
 from pytorrent.task_settings import TaskSettings
 from pytorrent.units_file import write_records
-
-
-@lru_cache(maxsize=4)
-def _unit_filters(config: FilterConfig) -> UnitFilters:
-    """Filters are built once per worker process: decontamination loads a benchmark index."""
-    return UnitFilters(config)
 
 
 def _record_sort_key(record: dict[str, object]) -> tuple[object, ...]:
@@ -118,7 +110,7 @@ def _process(
     key: str,
 ) -> PackageResult:
     meta = content.metadata
-    filters = _unit_filters(settings.filters)
+    filters = cached_filters(settings.filters)
     records: list[dict[str, object]] = []
     heads: dict[str, str] = {}
     files = python_bytes = 0

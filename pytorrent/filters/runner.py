@@ -145,7 +145,9 @@ def _ref(record: Record) -> str:
 
 
 @lru_cache(maxsize=4)
-def _cached(config: FilterConfig) -> UnitFilters:
+def cached_filters(config: FilterConfig) -> UnitFilters:
+    """The filters of `config`, built once per process: decontamination loads a benchmark
+    index, so every package a worker runs reuses it."""
     return UnitFilters(config)
 
 
@@ -155,4 +157,4 @@ def filter_records(
     file_heads: Mapping[str, str] | None = None,
 ) -> FilterResult:
     """Filter records with filters built once per process for `config`."""
-    return _cached(config)(records, file_heads)
+    return cached_filters(config)(records, file_heads)
