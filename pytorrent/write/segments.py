@@ -58,6 +58,10 @@ UnitsFiles = Sequence[tuple[str, Split]]
 OnProgress = Callable[[str, int, int], None]
 
 
+#: Rows first..last of chunk `chunk`'s segment of a stream.
+Piece = tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class ShardJob:
     """One final shard: its stream, path under the output folder, and the segment rows it
@@ -140,10 +144,20 @@ def group_jobs(jobs: Sequence[ShardJob], task_rows: int = TASK_ROWS) -> list[tup
     return [tuple(group) for group in groups]
 
 
+def _rows_of(pieces: tuple[tuple[int, int, int], ...], start: int, stop: int) -> list[Piece]:
+    """The segment rows that hold a shard's rows start..stop."""
+    held: list[Piece] = []
+    at = 0  # the shard row of the current piece's first row
+    for chunk, first, last in pieces:
+        low, high = max(start, at), min(stop, at + last - first)
+        if low < high:
+            held.append((chunk, first + low - at, first + high - at))
+        at += last - first
+    return held
+
+
 def _write_parquet(scratch: Path, target: Path, job: ShardJob, row_group: int) -> None:
     schema = schema_of(job.stream[0])
-    parts = [read_table_rows(segment_path(scratch, c, job.stream), a, b) for c, a, b in job.pieces]
-    rows = pa.concat_tables(parts)
     writer = pq.ParquetWriter(
         target,
         schema,
@@ -151,9 +165,15 @@ def _write_parquet(scratch: Path, target: Path, job: ShardJob, row_group: int) -
         compression_level=shards.COMPRESSION_LEVEL,
         use_dictionary=[c for c in shards.DICTIONARY_COLUMNS if c in schema.names],
     )
-    # One contiguous table per row group, as ParquetShards flushes its buffer.
-    for start in range(0, rows.num_rows, row_group):
-        writer.write_table(rows.slice(start, row_group).combine_chunks(), row_group_size=row_group)
+    # One contiguous table per row group, as ParquetShards flushes its buffer; read a row
+    # group at a time, so a task holds one row group's rows, not a whole shard's.
+    for start in range(0, job.rows, row_group):
+        parts = [
+            read_table_rows(segment_path(scratch, chunk, job.stream), first, last)
+            for chunk, first, last in _rows_of(job.pieces, start, start + row_group)
+        ]
+        table = pa.concat_tables(parts).combine_chunks()
+        writer.write_table(table, row_group_size=row_group)
     writer.close()
 
 
