@@ -69,7 +69,7 @@ class ShardJob:
 
     stream: Stream
     relpath: str
-    pieces: tuple[tuple[int, int, int], ...]
+    pieces: tuple[Piece, ...]
 
     @property
     def rows(self) -> int:
@@ -114,7 +114,7 @@ def plan_shards(
         if count == 0 and is_export(stream[0]):
             jobs.append(ShardJob(stream, shard_relpath(stream, 0, 1), ()))
             continue
-        pieces: list[list[tuple[int, int, int]]] = [[] for _ in range(count)]
+        pieces: list[list[Piece]] = [[] for _ in range(count)]
         begin = 0  # the global row of this chunk's first row
         for chunk, size in sizes:
             row = 0
@@ -144,7 +144,7 @@ def group_jobs(jobs: Sequence[ShardJob], task_rows: int = TASK_ROWS) -> list[tup
     return [tuple(group) for group in groups]
 
 
-def _rows_of(pieces: tuple[tuple[int, int, int], ...], start: int, stop: int) -> list[Piece]:
+def _rows_of(pieces: tuple[Piece, ...], start: int, stop: int) -> list[Piece]:
     """The segment rows that hold a shard's rows start..stop."""
     held: list[Piece] = []
     at = 0  # the shard row of the current piece's first row
