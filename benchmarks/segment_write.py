@@ -1,6 +1,6 @@
 """The write stage alone: the driver's single pass (`write_shards`) against the two-phase
-segmented writer (`write_shards_segmented`) at 1 and 2 workers, and the per-config pool
-(`write_shards_parallel`) for reference, over the same real units files, alternating.
+segmented writer (`write_shards_segmented`) inline and at 1 and 2 workers, over the same
+real units files, alternating.
 
 Builds a corpus from SOURCE once (kept work folder) to get real units files, then writes
 every config (pairs, acs0-5, the `--jsonl` export) each way, `--repeat` times, and prints
@@ -28,7 +28,6 @@ from pytorrent.models import Split
 from pytorrent.pipeline import build
 from pytorrent.units_file import read_records
 from pytorrent.write.corpus import write_shards
-from pytorrent.write.parallel import write_shards_parallel
 from pytorrent.write.segments import write_shards_segmented
 
 SCENARIOS = (0, 1, 2, 3, 4, 5)
@@ -113,15 +112,6 @@ def main() -> None:
             "segments inline": segmented("segments inline", 0),
             "segments 1w": segmented("segments 1w", 1),
             "segments 2w": segmented("segments 2w", 2),
-            "per-config 2w": lambda out: write_shards_parallel(
-                make_executor("local", 2),
-                units,
-                frozenset(),
-                str(out),
-                scenarios=SCENARIOS,
-                shard_records=args.shard_records,
-                jsonl=True,
-            ),
         }
         wall: dict[str, list[float]] = {way: [] for way in ways}
         cpu: dict[str, list[float]] = {way: [] for way in ways}

@@ -33,8 +33,8 @@ from pytorrent.version import __version__, installed_versions
 from pytorrent.write.card import render_card
 from pytorrent.write.corpus import digest, write_shards
 from pytorrent.write.documents import write_package_documents
-from pytorrent.write.parallel import write_shards_parallel
 from pytorrent.write.public import public_spec
+from pytorrent.write.segments import DEFAULT_PACKAGES_PER_CHUNK, write_shards_segmented
 from pytorrent.write.shards import write_jsonl_gz
 
 LIBRARIES = (
@@ -71,8 +71,10 @@ class OutputRun:
     counts: dict[str, int] = field(default_factory=dict)
     corpus_stats: StatsOutput | None = None
     files: Written = field(default_factory=dict)
-    #: Writes the configs' shards in parallel (None: one pass in the driver).
+    #: Writes the shards in parallel (None: one pass in the driver), with its segments in
+    #: a temporary folder under `scratch` (the work folder: every worker sees it).
     shard_executor: Executor | None = None
+    scratch: Path | None = None
 
     def register(self, paths: list[Path]) -> Written:
         """Digests of files written by a step that does not count their records."""
@@ -122,9 +124,11 @@ def _shards(run: OutputRun) -> Written:
         if progress and (count % 5000 == 0 or count == total):
             progress("write", count, total, count)
 
-    def on_group(done: int, groups: int) -> None:
+    def on_phase(phase: str, done: int, tasks: int) -> None:
+        """Phase 1 (segments) is the first half of the write, phase 2 (shards) the second."""
         if progress:
-            progress("write", total * done // groups, total, total * done // groups)
+            count = total * (done + (tasks if phase != "segments" else 0)) // (2 * tasks)
+            progress("write", count, total, count)
 
     if progress:
         progress("write", 0, total, 0)
@@ -134,15 +138,19 @@ def _shards(run: OutputRun) -> Written:
             for r in run.results
             if r.units_path is not None and r.metadata is not None
         ]
-        written = write_shards_parallel(
+        # ~4 chunks per worker balance phase 1; the bytes never depend on the chunking.
+        per_chunk = min(DEFAULT_PACKAGES_PER_CHUNK, -(-len(units) // (4 * config.workers)))
+        written = write_shards_segmented(
             run.shard_executor,
             units,
             run.duplicates,
             str(run.staging),
+            str(run.scratch or run.staging.parent),
             scenarios=config.scenarios,
             shard_records=config.shard_records,
             jsonl=config.jsonl,
-            on_group=on_group,
+            packages_per_chunk=max(1, per_chunk),
+            on_progress=on_phase,
         )
     else:
         written = write_shards(
@@ -231,13 +239,14 @@ def write_output(
     progress: ProgressCallback | None,
     notes: list[str],
     shard_executor: Executor | None = None,
+    scratch: Path | None = None,
 ) -> BuildManifest:
     """Run every enabled step into `staging`, then write `build.json` listing what they wrote.
-    `shard_executor` writes the configs' shards in parallel; the bytes are the same."""
+    `shard_executor` writes the shards in parallel (segments under `scratch`); same bytes."""
     for result in results:
         drops.update(result.drops)
     run = OutputRun(config, results, drops, staging, progress, notes)
-    run.shard_executor = shard_executor
+    run.shard_executor, run.scratch = shard_executor, scratch
     run.packages = [r.metadata for r in results if r.metadata is not None]
     for step in OUTPUT_STEPS:
         if step.enabled(config):

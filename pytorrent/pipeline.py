@@ -142,7 +142,14 @@ def build(
             refuse_all_failed(results)
             shard_executor = executor if config.executor == "local" and config.workers > 1 else None
             manifest = write_output(
-                config, results, drops, staging, progress, notes, shard_executor=shard_executor
+                config,
+                results,
+                drops,
+                staging,
+                progress,
+                notes,
+                shard_executor=shard_executor,
+                scratch=work.root,
             )
             unmark(staging)
             replace_folder(staging, out)

@@ -1,7 +1,7 @@
 """Shards written in two parallel phases, so the write scales past one core per config.
 
-`write_shards_parallel` runs one task per config, so a build's write takes as long as its
-largest config (acs3 alone is ~20% of the serial pass). Here phase 1 runs one executor task
+One task per config would make a build's write take as long as its largest config (acs3
+alone is ~20% of the serial pass). Here phase 1 runs one executor task
 per contiguous chunk of packages, which builds every config's rows and writes them to
 segment files in a scratch folder (pytorrent.write.segment_files) and returns row counts.
 From the counts alone the driver knows every stream's global row offsets, its shard count
