@@ -26,9 +26,10 @@ from pytorrent.version import __version__
 if TYPE_CHECKING:
     from pytorrent.task_settings import TaskSettings
 
-#: Bumped when the layout of cache entries or the shape of their records changes (2: `url`
-#: carries the line span).
-CACHE_FORMAT = "2"
+#: Bumped when the layout of cache entries, the shape of their records or what the built-in
+#: benchmark index holds changes (2: `url` carries the line span; 3: benchmark text after
+#: leading imports is indexed).
+CACHE_FORMAT = "3"
 
 
 def settings_identity(settings: TaskSettings) -> bytes:

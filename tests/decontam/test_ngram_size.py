@@ -91,3 +91,14 @@ def test_config_bounds(settings: dict[str, float], error: str | None) -> None:
         return
     with pytest.raises(ConfigError, match=f"^decontamination {error}$"):
         DecontamConfig(**settings)  # type: ignore[arg-type]
+
+
+def test_problem_text_after_leading_imports_is_indexed() -> None:
+    """HumanEval/115's prompt opens with `import math`, so its text is not a docstring."""
+    index = _index(DecontamConfig().text_ngram)
+    copied = (
+        "You are given a rectangular grid of wells. Each row represents a single well, and "
+        "each 1 in a row represents a single unit of water."
+    )
+    record = function(f'def fill(grid):\n    """{copied}"""\n    return grid\n')
+    assert _text_hits(index, record) == ["HumanEval/115"]
