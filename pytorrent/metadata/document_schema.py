@@ -131,7 +131,7 @@ class CondaFileLink(_Open):
 
 class CondaFile(_Open):
     type: str | None = None
-    size: int | str | None = Field(None, description="bytes (anaconda.org shows text: '24 KB')")
+    size: int | str | None = Field(None, description="bytes (Anaconda's site shows text: '24 KB')")
     file: CondaFileLink | None = None
     uploaded: str | None = None
     uploader: str | None = None
