@@ -9,9 +9,7 @@ small n-grams that make partial overlaps common.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,6 +24,7 @@ from pytorrent.dedup.hashing import TokenHasher, ngram_hashes
 from pytorrent.dedup.tokens import normalize_code_tokens
 from pytorrent.sources.decode import UndecodableFile, decode_python_source
 from tests.dedup.records import extract, synthetic
+from tests.installed_code import package_files
 
 
 def _planted_records() -> list[dict[str, Any]]:
@@ -39,16 +38,13 @@ def _planted_records() -> list[dict[str, Any]]:
 
 
 def _real_records(limit: int = 1500) -> list[dict[str, Any]]:
-    spec = importlib.util.find_spec("click")
-    assert spec is not None and spec.submodule_search_locations
     records: list[dict[str, Any]] = []
-    for root in spec.submodule_search_locations:
-        for path in sorted(Path(root).rglob("*.py")):
-            try:
-                text = decode_python_source(path.read_bytes())
-            except UndecodableFile:
-                continue
-            records.extend(extract(text, path=path.name))
+    for path in package_files("click"):
+        try:
+            text = decode_python_source(path.read_bytes())
+        except UndecodableFile:
+            continue
+        records.extend(extract(text, path=path.name))
     return records[:limit]
 
 

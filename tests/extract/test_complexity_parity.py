@@ -8,16 +8,13 @@ decorators and defaults), and on trees deep enough that radon runs out of stack.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import sys
-import warnings
-from pathlib import Path
 
 import pytest
 from radon.visitors import ComplexityVisitor
 
 from pytorrent.extract.metrics import _radon_scores, complexity_by_def_row
-from pytorrent.sources.decode import UndecodableFile, decode_python_source
+from tests.installed_code import parsed_sources
 
 PACKAGES = ("click", "jinja2", "attr", "anyio", "pluggy", "packaging", "radon")
 
@@ -27,24 +24,7 @@ def _radon(tree: ast.Module) -> dict[int, int]:
 
 
 def _real_trees() -> list[ast.Module]:
-    trees = []
-    for name in PACKAGES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for root in spec.submodule_search_locations:
-            for path in sorted(Path(root).rglob("*.py")):
-                try:
-                    text = decode_python_source(path.read_bytes())
-                except UndecodableFile:
-                    continue
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    try:
-                        trees.append(ast.parse(text))
-                    except SyntaxError:
-                        continue
-    return trees
+    return [tree for _, _, tree in parsed_sources(PACKAGES)]
 
 
 def test_same_complexity_as_radon_on_real_code() -> None:

@@ -8,15 +8,12 @@ files without a final newline, and names the pure tokenizer splits (fast path de
 from __future__ import annotations
 
 import ast
-import importlib.util
-import warnings
-from pathlib import Path
 
 import pytest
 
 from pytorrent.extract import ctokens
 from pytorrent.extract.tokens import FileTokens, _pure_tokens, split_lines, tokenize_file
-from pytorrent.sources.decode import UndecodableFile, decode_python_source
+from tests.installed_code import parsed_sources
 
 pytestmark = pytest.mark.skipif(
     ctokens.c_tokens("x\n", ["x\n"]) is None, reason="no C tokenizer fast path on this Python"
@@ -38,25 +35,7 @@ def _view(tokens: FileTokens) -> tuple[object, ...]:
 
 
 def _real_sources() -> list[str]:
-    texts = []
-    for name in PACKAGES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        for root in spec.submodule_search_locations:
-            for path in sorted(Path(root).rglob("*.py")):
-                try:
-                    text = decode_python_source(path.read_bytes())
-                except UndecodableFile:
-                    continue
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    try:
-                        ast.parse(text)
-                    except SyntaxError:
-                        continue
-                texts.append(text)
-    return texts
+    return [text for _, text, _ in parsed_sources(PACKAGES)]
 
 
 def test_fast_path_matches_tokenize_on_real_files() -> None:

@@ -4,14 +4,13 @@ NODES_PER_CHAR_BOUND nodes per character (plus a constant), adversarial or real.
 from __future__ import annotations
 
 import ast
-import importlib.util
-from pathlib import Path
 
 import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from pytorrent.extract.parse import NODES_CONSTANT_BOUND, NODES_PER_CHAR_BOUND, might_exceed_nodes
+from tests.installed_code import package_files
 
 
 def _nodes(source: str) -> int:
@@ -65,9 +64,7 @@ def test_dense_constructs_stay_under_the_bound(source: str) -> None:
 
 
 def test_real_files_stay_far_under_the_bound() -> None:
-    spec = importlib.util.find_spec("click")
-    assert spec is not None and spec.submodule_search_locations
-    files = [p for root in spec.submodule_search_locations for p in Path(root).rglob("*.py")]
+    files = package_files("click")
     assert len(files) >= 10
     for path in files:
         source = path.read_text(encoding="utf-8")

@@ -5,21 +5,12 @@ whitespace)."""
 from __future__ import annotations
 
 import ast
-import importlib.util
-import warnings
-from pathlib import Path
 
 import pytest
 
 from pytorrent.drops import Drops
 from pytorrent.extract import extract_source
-from pytorrent.sources.decode import UndecodableFile, decode_python_source
-
-
-def package_files(name: str) -> list[Path]:
-    spec = importlib.util.find_spec(name)
-    assert spec is not None and spec.submodule_search_locations
-    return sorted(p for root in spec.submodule_search_locations for p in Path(root).rglob("*.py"))
+from tests.installed_code import parsed_sources
 
 
 @pytest.mark.parametrize(
@@ -27,17 +18,7 @@ def package_files(name: str) -> list[Path]:
 )
 def test_same_functions_and_docstrings_as_ast(package: str) -> None:
     checked = 0
-    for path in package_files(package):
-        try:
-            text = decode_python_source(path.read_bytes())
-        except UndecodableFile:
-            continue
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                tree = ast.parse(text)
-            except SyntaxError:
-                continue
+    for path, text, tree in parsed_sources([package]):
         drops = Drops()
         units = extract_source(path.name, text, drops)
         by_start = {u.start_line: u for u in units if u.kind == "function"}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from pytorrent.filters.code_shape import visible_and_alphanumeric
+from tests.installed_code import package_files
 
 
 def _loop(code: str) -> tuple[int, int]:
@@ -21,9 +19,7 @@ def test_every_ascii_character_counts_as_the_loop_counts_it() -> None:
 
 
 def test_real_files_count_as_the_loop_counts_them() -> None:
-    spec = importlib.util.find_spec("click")
-    assert spec is not None and spec.submodule_search_locations
-    files = [p for root in spec.submodule_search_locations for p in Path(root).rglob("*.py")]
+    files = package_files("click")
     assert len(files) >= 10
     for path in files:
         text = path.read_text(encoding="utf-8")
