@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.envs import make_site
+from tests.guard_folders import shared_folder
 
 # Tests never reach the network; datasets must work from the files alone.
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
@@ -17,6 +18,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 def site(tmp_path: Path) -> Path:
     """A generated site-packages folder with three small packages."""
     return make_site(tmp_path)
+
+
+@pytest.fixture
+def shared_tmp() -> Iterator[Path]:
+    """A folder every user may enter (for the tests that act as another user)."""
+    with shared_folder() as folder:
+        yield folder
 
 
 @pytest.fixture(scope="session")

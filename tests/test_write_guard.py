@@ -16,14 +16,7 @@ from pytorrent.write import guard
 from tests.guard_folders import (
     as_another_user,
     earlier_output,
-    shared_folder,
 )
-
-
-@pytest.fixture
-def shared_tmp() -> Iterator[Path]:
-    with shared_folder() as folder:
-        yield folder
 
 
 def _refusal(out: Path, **kwargs: object) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,15 +16,7 @@ from tests.guard_folders import (
     as_another_user,
     default_hangup,
     earlier_output,
-    shared_folder,
 )
-
-
-@pytest.fixture
-def shared_tmp() -> Iterator[Path]:
-    with shared_folder() as folder:
-        yield folder
-
 
 # --- work folders and markers --------------------------------------------------------------
 
