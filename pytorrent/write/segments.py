@@ -15,7 +15,6 @@ worker (a local pool's is; a cluster needs a shared file system).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import shutil
 import tempfile
@@ -25,7 +24,6 @@ from pathlib import Path
 
 import orjson
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from pytorrent.errors import OutputError
 from pytorrent.executor import Executor, Task
@@ -158,13 +156,7 @@ def _rows_of(pieces: tuple[Piece, ...], start: int, stop: int) -> list[Piece]:
 
 def _write_parquet(scratch: Path, target: Path, job: ShardJob, row_group: int) -> None:
     schema = schema_of(job.stream[0])
-    writer = pq.ParquetWriter(
-        target,
-        schema,
-        compression="zstd",
-        compression_level=shards.COMPRESSION_LEVEL,
-        use_dictionary=[c for c in shards.DICTIONARY_COLUMNS if c in schema.names],
-    )
+    writer = shards.parquet_writer(target, schema)
     # One contiguous table per row group, as ParquetShards flushes its buffer; read a row
     # group at a time, so a task holds one row group's rows, not a whole shard's.
     for start in range(0, job.rows, row_group):
@@ -178,11 +170,7 @@ def _write_parquet(scratch: Path, target: Path, job: ShardJob, row_group: int) -
 
 
 def _write_jsonl_gz(scratch: Path, target: Path, job: ShardJob) -> None:
-    # JsonlGzShards' gzip settings: no file name, no time stamp, level 9.
-    with (
-        target.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out,
-    ):
+    with target.open("wb") as raw, shards.deterministic_gzip(raw) as out:
         for chunk, start, stop in job.pieces:
             out.write(read_lines(segment_path(scratch, chunk, job.stream), start, stop))
 

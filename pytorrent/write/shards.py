@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 import pyarrow as pa
@@ -101,6 +101,24 @@ ACS_SCHEMA = pa.schema(
 )
 
 
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """The one set of parquet writer options every shard is written with (its bytes depend
+    on them): zstd at COMPRESSION_LEVEL, dictionaries for the DICTIONARY_COLUMNS present."""
+    return pq.ParquetWriter(
+        path,
+        schema,
+        compression="zstd",
+        compression_level=COMPRESSION_LEVEL,
+        use_dictionary=[c for c in DICTIONARY_COLUMNS if c in schema.names],
+    )
+
+
+def deterministic_gzip(raw: BinaryIO) -> gzip.GzipFile:
+    """A gzip stream over `raw` whose bytes depend on the data alone: no file name, no time
+    stamp, level 9."""
+    return gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+
+
 class _ShardedWriter:
     """Rolls over to a new shard every `per_shard` records; `finish` names the shards."""
 
@@ -176,13 +194,7 @@ class ParquetShards(_ShardedWriter):
         self._buffer: list[dict[str, Any]] = []
 
     def _open(self, path: Path) -> None:
-        self._writer = pq.ParquetWriter(
-            path,
-            self.schema,
-            compression="zstd",
-            compression_level=COMPRESSION_LEVEL,
-            use_dictionary=[c for c in DICTIONARY_COLUMNS if c in self.schema.names],
-        )
+        self._writer = parquet_writer(path, self.schema)
 
     def _write(self, row: dict[str, Any]) -> None:
         self._buffer.append(row)
@@ -234,7 +246,7 @@ class JsonlGzShards(_ShardedWriter):
 
     def _open(self, path: Path) -> None:
         self._raw = path.open("wb")
-        self._gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self._raw, mtime=0)
+        self._gzip = deterministic_gzip(self._raw)
 
     def _write(self, row: dict[str, Any]) -> None:
         assert self._gzip is not None
@@ -252,7 +264,7 @@ def write_jsonl_gz(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+    with tmp.open("wb") as raw, deterministic_gzip(raw) as gz:
         for row in rows:
             gz.write(jsonl_line(row))
             count += 1
