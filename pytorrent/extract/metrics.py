@@ -83,19 +83,18 @@ _LOOPS = (ast.For, ast.While, ast.AsyncFor)
 
 def _points(node: ast.AST) -> int:
     """radon's decision points of one node (ComplexityVisitor.generic_visit, radon 6)."""
-    kind = type(node)
-    if kind is ast.If or kind is ast.IfExp:
+    if isinstance(node, ast.If | ast.IfExp):
         return 1
-    if kind is ast.BoolOp:
-        return len(node.values) - 1  # type: ignore[attr-defined]
-    if kind in _LOOPS:
-        return bool(node.orelse) + 1  # type: ignore[attr-defined]
-    if kind is ast.comprehension:
-        return len(node.ifs) + 1  # type: ignore[attr-defined]
-    if kind is ast.Try:  # not TryStar: radon matches the class name "Try"
-        return len(node.handlers) + bool(node.orelse)  # type: ignore[attr-defined]
-    if kind is getattr(ast, "Match", None):
-        cases = node.cases  # type: ignore[attr-defined]
+    if isinstance(node, ast.BoolOp):
+        return len(node.values) - 1
+    if isinstance(node, _LOOPS):
+        return bool(node.orelse) + 1
+    if isinstance(node, ast.comprehension):
+        return len(node.ifs) + 1
+    if isinstance(node, ast.Try):  # not TryStar (no subclass): radon matches the name "Try"
+        return len(node.handlers) + bool(node.orelse)
+    if isinstance(node, ast.Match):
+        cases = node.cases
         # radon: `case x:` and `case _:` (a bare capture pattern) read as the `else`
         wildcard = any(getattr(case.pattern, "pattern", False) is None for case in cases)
         return max(0, len(cases) - wildcard)
@@ -135,12 +134,12 @@ def _score(
         raise _RadonTooDeepError
     kind = type(node)
     level += 1
-    if kind in _DEFS:
-        result[node.lineno] = 1 + _score_body(node.body, result, True, level, budget)  # type: ignore[attr-defined]
+    if isinstance(node, _DEFS):
+        result[node.lineno] = 1 + _score_body(node.body, result, True, level, budget)
         return 0  # a closure's decisions are its own (decorators, defaults: nobody's)
-    if kind is ast.ClassDef:
+    if isinstance(node, ast.ClassDef):
         if not in_function:  # radon drops classes defined inside functions
-            _score_body(node.body, result, False, level, budget)  # type: ignore[attr-defined]
+            _score_body(node.body, result, False, level, budget)
         return 0
     if kind is ast.Assert:
         return 1  # radon counts an assert and does not look inside it
