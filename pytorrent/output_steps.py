@@ -190,7 +190,12 @@ def _tokenizer(run: OutputRun) -> Written:
 
 
 def _stats(run: OutputRun) -> Written:
-    run.corpus_stats = write_stats(run.staging, drops=run.drops.by_stage())
+    parallel = run.counts.get("units", 0) >= PARALLEL_WRITE_MIN_UNITS
+    run.corpus_stats = write_stats(
+        run.staging,
+        drops=run.drops.by_stage(),
+        executor=run.shard_executor if parallel else None,
+    )
     return run.register(run.corpus_stats.files)
 
 

@@ -11,17 +11,14 @@ import gzip
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import orjson
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pytorrent import layout
+from pytorrent.executor import Executor
 from pytorrent.records import scenario_configs
 from pytorrent.split import SPLITS
 from pytorrent.stats.histogram import IntHistogram
@@ -35,8 +32,10 @@ from pytorrent.stats.models import (
     ReleaseCounts,
     TokenLengths,
 )
+from pytorrent.stats.shard_parts import PairCounts, collect_parts, iter_batches
 
-BATCH_ROWS = 2_000
+__all__ = ["Collected", "collect_stats", "config_names", "iter_batches", "shards"]
+
 #: Figure 2's line-length limits, in characters.
 LINE_LIMITS = (40, 50, 60, 70, 80, 100, 120)
 #: Table 2's minimum release counts.
@@ -53,10 +52,6 @@ COMPLEXITY_RANKS = (
 
 _SHARD = re.compile(r"^(?P<split>[a-z]+)-\d{5}-of-\d{5}\.parquet$")
 _ACS = re.compile(r"^acs(?P<n>\d+)$")
-_PAIR_COLUMNS = [
-    "kind", "category", "license", "code", "docstring", "code_tokens", "docstring_tokens",
-    "docstring_style", "has_doctest", "decorators", "is_async", "comments", "metrics",
-]  # fmt: skip
 
 
 def config_names(out: Path) -> list[str]:
@@ -79,24 +74,6 @@ def shards(out: Path, config: str) -> dict[str, list[Path]]:
     return {s: found[s] for s in SPLITS if s in found}
 
 
-def iter_batches(paths: list[Path], columns: list[str]) -> Iterator[pa.RecordBatch]:
-    for path in paths:
-        yield from pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=columns)
-
-
-def _ints(array: pa.Array | pa.ChunkedArray) -> npt.NDArray[np.int64]:
-    return np.asarray(pc.fill_null(array, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def _list_lengths(array: pa.Array) -> npt.NDArray[np.int64]:
-    return _ints(pc.list_value_length(array))
-
-
-def _count_strings(counter: Counter[str], array: pa.Array, missing: str = "unknown") -> None:
-    for entry in pc.value_counts(pc.fill_null(array, missing)).to_pylist():
-        counter[str(entry["values"])] += int(entry["counts"])
-
-
 def _share(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(part / whole, 6)
 
@@ -110,69 +87,6 @@ class Collected:
     pl: dict[str, IntHistogram]
     line_lengths: IntHistogram
     complexity: IntHistogram
-
-
-@dataclass
-class _Pairs:
-    kinds: Counter[str] = field(default_factory=Counter)
-    categories: Counter[tuple[str, str]] = field(default_factory=Counter)
-    category_splits: Counter[tuple[str, str]] = field(default_factory=Counter)
-    licenses: Counter[str] = field(default_factory=Counter)
-    styles: Counter[str] = field(default_factory=Counter)
-    nl: IntHistogram = field(default_factory=IntHistogram)
-    pl: IntHistogram = field(default_factory=IntHistogram)
-    lines: IntHistogram = field(default_factory=IntHistogram)
-    complexity: IntHistogram = field(default_factory=IntHistogram)
-    doc_lines: IntHistogram = field(default_factory=IntHistogram)
-    doc_words: IntHistogram = field(default_factory=IntHistogram)
-    functions: int = 0
-    with_docstring: int = 0
-    with_doctest: int = 0
-    with_decorators: int = 0
-    with_comments: int = 0
-    is_async: int = 0
-
-    def add(self, batch: pa.RecordBatch, split: str) -> None:
-        kinds = batch.column("kind").to_pylist()
-        categories = batch.column("category").to_pylist()
-        self.kinds.update(kinds)
-        self.categories.update(zip(categories, kinds, strict=True))
-        self.category_splits.update((c, split) for c in categories)
-        _count_strings(self.licenses, batch.column("license"))
-        functions = batch.filter(pc.equal(batch.column("kind"), "function"))
-        if functions.num_rows:
-            self._add_functions(functions)
-
-    def _add_functions(self, batch: pa.RecordBatch) -> None:
-        self.functions += batch.num_rows
-        self.pl.add(_list_lengths(batch.column("code_tokens")))
-        nl = _list_lengths(batch.column("docstring_tokens"))
-        self.nl.add(nl[nl > 0])
-        _count_strings(self.styles, batch.column("docstring_style"), "none")
-        self.with_doctest += int(pc.sum(batch.column("has_doctest")).as_py() or 0)
-        self.with_decorators += int(np.count_nonzero(_list_lengths(batch.column("decorators"))))
-        self.with_comments += int(np.count_nonzero(_list_lengths(batch.column("comments"))))
-        self.is_async += int(pc.sum(batch.column("is_async")).as_py() or 0)
-        cc = pc.struct_field(batch.column("metrics"), "cyclomatic_complexity")
-        self.complexity.add(_ints(pc.drop_null(cc)))
-        docstrings = pc.filter(
-            batch.column("docstring"), pc.not_equal(batch.column("docstring"), "")
-        )
-        self.with_docstring += len(docstrings)
-        if len(docstrings):
-            self.doc_lines.add(_ints(pc.count_substring(docstrings, "\n")) + 1)
-            self.doc_words.add(_ints(pc.count_substring_regex(docstrings, r"\S+")))
-        lines = pc.list_flatten(pc.split_pattern(batch.column("code"), "\n"))
-        lines = pc.filter(lines, pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(lines)), 0))
-        self.lines.add(_ints(pc.utf8_length(lines)))
-
-
-def _token_lengths(paths: list[Path]) -> tuple[IntHistogram, IntHistogram]:
-    nl, pl = IntHistogram(), IntHistogram()
-    for batch in iter_batches(paths, ["docstring_tokens", "code_tokens"]):
-        nl.add(_list_lengths(batch.column("docstring_tokens")))
-        pl.add(_list_lengths(batch.column("code_tokens")))
-    return nl, pl
 
 
 def read_packages(out: Path) -> Iterator[dict[str, object]]:
@@ -250,24 +164,40 @@ def read_drops(out: Path) -> dict[str, dict[str, int]]:
     return {str(s): {str(r): int(n) for r, n in reasons.items()} for s, reasons in drops.items()}
 
 
-def collect_stats(out: Path, drops: Mapping[str, Mapping[str, int]] | None = None) -> Collected:
+def collect_stats(
+    out: Path,
+    drops: Mapping[str, Mapping[str, int]] | None = None,
+    executor: Executor | None = None,
+) -> Collected:
     """Statistics of the output folder `out`; `drops` defaults to those of `out/build.json`.
+    `executor` reads the shards in parallel (one task per shard); the result is the same.
 
     A corpus without units (no shards) gives zero counts and empty summaries."""
-    pairs = _Pairs()
-    for split, paths in shards(out, "pairs").items():
-        for batch in iter_batches(paths, _PAIR_COLUMNS):
-            pairs.add(batch, split)
-    configs: dict[str, dict[str, int]] = {}
-    nl = {"pairs": pairs.nl}
-    pl = {"pairs": pairs.pl}
-    for name in config_names(out):
-        by_split = shards(out, name)
-        configs[name] = {
-            s: sum(pq.ParquetFile(p).metadata.num_rows for p in by_split.get(s, [])) for s in SPLITS
+    names = config_names(out)
+    found = {name: shards(out, name) for name in names}
+    jobs = [
+        (name, split, path)
+        for name in names
+        for split, paths in found[name].items()
+        for path in paths
+    ]
+    pairs = PairCounts()
+    nl = {name: IntHistogram() for name in names}
+    pl = {name: IntHistogram() for name in names}
+    for part in collect_parts(jobs, executor):
+        if part.pairs is not None:
+            pairs.merge(part.pairs)
+        else:
+            nl[part.config].merge(part.nl)
+            pl[part.config].merge(part.pl)
+    nl["pairs"], pl["pairs"] = pairs.nl, pairs.pl
+    configs = {
+        name: {
+            s: sum(pq.ParquetFile(p).metadata.num_rows for p in found[name].get(s, []))
+            for s in SPLITS
         }
-        if name != "pairs":
-            nl[name], pl[name] = _token_lengths([p for ps in by_split.values() for p in ps])
+        for name in names
+    }
     categories: dict[str, dict[str, int]] = {}
     for (category, kind), n in sorted(pairs.categories.items()):
         categories.setdefault(category, {})[kind] = n

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from pytorrent.atomic import atomic_file
 from pytorrent.errors import OutputError
+from pytorrent.executor import Executor
 from pytorrent.stats.collect import collect_stats
 from pytorrent.stats.models import CorpusStats, TokenizerStats
 from pytorrent.stats.report import render_report
@@ -73,17 +74,18 @@ def write_stats(
     drops: Mapping[str, Mapping[str, int]] | None = None,
     *,
     plots: bool = True,
+    executor: Executor | None = None,
 ) -> StatsOutput:
     """Compute the statistics of the output folder `out` and write them under `out/stats/`.
 
     `drops` (stage -> reason -> count) defaults to those of `out/build.json`; the pipeline
     passes its own because it calls this before `build.json` exists. Plots of an earlier run
     that this run does not draw are removed. `stats/tokenizer.json`, written by the tokenizer,
-    is included in the report when present.
+    is included in the report when present. `executor` reads the shards in parallel.
     """
     from pytorrent.stats.plots import draw_plots  # matplotlib: imported only to draw
 
-    data = collect_stats(out, drops)
+    data = collect_stats(out, drops, executor)
     folder = out / STATS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     pngs = draw_plots(data, folder) if plots else []

@@ -12,7 +12,7 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-import pytorrent.stats.collect as collect_module
+import pytorrent.stats.shard_parts as shard_parts_module
 from pytorrent.config import BuildConfig
 from pytorrent.pipeline import build
 from pytorrent.split import SPLITS, assign_splits
@@ -180,7 +180,7 @@ def test_results_do_not_depend_on_the_batch_size(
     known_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     whole = collect_stats(known_built).stats
-    monkeypatch.setattr(collect_module, "BATCH_ROWS", 7)
+    monkeypatch.setattr(shard_parts_module, "BATCH_ROWS", 7)
     assert collect_stats(known_built).stats == whole
 
 
