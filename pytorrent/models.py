@@ -80,6 +80,9 @@ class PackageMetadata(_Model):
     #: The package's metadata document (`packages/documents.jsonl.gz`, see
     #: pytorrent.metadata.documents); travels with the metadata, never in packages.jsonl.gz.
     document: SkipJsonSchema[dict[str, Any] | None] = Field(None, exclude=True, repr=False)
+    #: `document` as zstd-compressed JSON once the worker hands the metadata to the driver
+    #: (pytorrent.metadata.packed); never in packages.jsonl.gz.
+    packed_document: SkipJsonSchema[bytes | None] = Field(None, exclude=True, repr=False)
 
 
 class PairRecord(_Model):

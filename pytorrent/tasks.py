@@ -26,6 +26,7 @@ from pytorrent.filters import (
     is_trivial_package,
 )
 from pytorrent.filters.runner import cached_filters
+from pytorrent.metadata.packed import pack_document
 from pytorrent.records import last_commit, unit_record
 from pytorrent.results import PackageResult, failed_result
 from pytorrent.sources.base import PackageContent, PackageHandle
@@ -55,6 +56,8 @@ def process_package(index: int, handle: PackageHandle, settings: TaskSettings) -
         result = failed_result(index, handle.key, "timeout")
     except Exception as exc:  # one bad package must never stop a build
         result = failed_result(index, handle.key, type(exc).__name__)
+    if result.metadata is not None:  # compact in the driver, which keeps every package's
+        pack_document(result.metadata)
     result.worker = f"{socket.gethostname()}:{os.getpid()}"
     result.peak_rss_bytes = peak_rss_bytes()
     return result

@@ -16,13 +16,16 @@ from typing import Any
 
 from pytorrent import layout
 from pytorrent.metadata.documents import metadata_document
+from pytorrent.metadata.packed import unpacked_document
 from pytorrent.models import PackageMetadata
 from pytorrent.write.shards import write_jsonl_gz
 
 
 def package_document(meta: PackageMetadata) -> dict[str, Any]:
     """The document of one built package; its join keys are always the metadata's own."""
-    document = meta.document if meta.document is not None else metadata_document(meta)
+    document = unpacked_document(meta)
+    if document is None:
+        document = metadata_document(meta)
     head = {"name": meta.name, "version": meta.version, "source": meta.source}
     return {**head, **{k: v for k, v in document.items() if k not in head}}
 
