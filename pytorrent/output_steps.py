@@ -47,6 +47,9 @@ Written = dict[str, FileDigest]
 #: Below this many units one pass in the driver beats the segment writer's two pool
 #: start-ups (~1 s each); writing costs ~0.4 ms of CPU per unit (zstd level-9 parquet).
 PARALLEL_WRITE_MIN_UNITS = 20_000
+#: Reading the shards back costs ~0.02 ms per unit and a pool ~1.2 s to start
+#: (benchmarks/stats_collect.py): below this many units the driver reads them itself.
+PARALLEL_STATS_MIN_UNITS = 200_000
 
 
 def library_versions() -> dict[str, str]:
@@ -190,7 +193,7 @@ def _tokenizer(run: OutputRun) -> Written:
 
 
 def _stats(run: OutputRun) -> Written:
-    parallel = run.counts.get("units", 0) >= PARALLEL_WRITE_MIN_UNITS
+    parallel = run.counts.get("units", 0) >= PARALLEL_STATS_MIN_UNITS
     run.corpus_stats = write_stats(
         run.staging,
         drops=run.drops.by_stage(),
