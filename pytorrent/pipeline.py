@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,7 +131,7 @@ def build(
         on_message=on_message,
     )
     run = RunStats()
-    with WorkFolder(work_root) as work:
+    with WorkFolder(work_root) as work, _one_pool(executor):
         cached = TaskCache(work.cache).entries()
         if cached and on_message is not None:
             on_message(f"work folder {work.root}: {cached:,} cached package results to reuse")
@@ -159,6 +160,11 @@ def build(
     if config.work is None and not config.keep_work:
         work.remove()
     return BuildReport(out, manifest, time.monotonic() - started, notes, run)
+
+
+def _one_pool(executor: Executor) -> AbstractContextManager[object]:
+    """The build's block in which an executor that can keep its pool (local) keeps it."""
+    return executor if isinstance(executor, AbstractContextManager) else nullcontext()
 
 
 def _check_folders(config: BuildConfig) -> tuple[Path, Path]:
