@@ -47,9 +47,9 @@ Written = dict[str, FileDigest]
 #: Below this many units one pass in the driver beats the segment writer's two pool
 #: start-ups (~1 s each); writing costs ~0.4 ms of CPU per unit (zstd level-9 parquet).
 PARALLEL_WRITE_MIN_UNITS = 20_000
-#: Reading the shards back costs ~0.02 ms per unit and a pool ~1.2 s to start
-#: (benchmarks/stats_collect.py): below this many units the driver reads them itself.
-PARALLEL_STATS_MIN_UNITS = 200_000
+#: Reading the shards back costs ~0.02 ms per unit; on the build's running pool, one task per
+#: shard, 2 workers take 0.57x the serial time at 27k units (benchmarks/stats_collect.py).
+PARALLEL_STATS_MIN_UNITS = 20_000
 
 
 def library_versions() -> dict[str, str]:
