@@ -97,7 +97,7 @@ def generated_marker(path: str, head: str | None) -> str | None:
     """The marker that shows a file is generated (suffix, or a phrase in the module
     docstring or in a comment of the head), else None."""
     if path.endswith(_SUFFIXES):
-        return path.rsplit("_", 1)[-1]
+        return path.rpartition("_")[2]  # "pb2.py", "grpc.py"
     if not head:
         return None
     comments, docstring = header(head)
