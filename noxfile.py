@@ -90,6 +90,8 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
     "pytorrent/filters/trivial.py": ("tests/filters",),
     "pytorrent/filters/commented_out.py": ("tests/filters",),
     "pytorrent/filters/empty_body.py": ("tests/filters",),
+    "pytorrent/filters/generated.py": ("tests/filters",),
+    "pytorrent/filters/natural_language.py": ("tests/filters",),
     "pytorrent/decontam/config.py": ("tests/decontam",),
     "pytorrent/decontam/index.py": ("tests/decontam",),
     "pytorrent/records.py": (
@@ -107,7 +109,19 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
         "tests/extract/test_docstrings_categories.py",
         "tests/extract/test_docstring_rules.py",
     ),
-    "pytorrent/extract/engine.py": ("tests/extract", "--ignore=tests/extract/test_properties.py"),
+    # The unit-level extraction tests only (a few seconds): the real-code, parity, cap and
+    # bound tests extract whole packages, ~35 s for every mutant that reaches them.
+    "pytorrent/extract/engine.py": (
+        "tests/extract/test_functions.py",
+        "tests/extract/test_comments.py",
+        "tests/extract/test_comment_columns.py",
+        "tests/extract/test_comment_prose.py",
+        "tests/extract/test_text_hygiene.py",
+        "tests/extract/test_record_fields.py",
+        "tests/extract/test_scenarios.py",
+        "tests/extract/test_dedent.py",
+        "--deselect=tests/extract/test_dedent.py::test_every_function_of_a_real_package_parses",
+    ),
     # Not the build tests (test_cache_key.py, test_build_resume.py): every mutant of the key
     # reaches all of them, two build suites per mutant.
     "pytorrent/task_cache.py": ("tests/test_task_cache_entries.py",),
