@@ -120,6 +120,7 @@ MUTATION_TARGETS: dict[str, tuple[str, ...]] = {
         "tests/extract/test_record_fields.py",
         "tests/extract/test_scenarios.py",
         "tests/extract/test_dedent.py",
+        "tests/extract/test_engine_units.py",
         "--deselect=tests/extract/test_dedent.py::test_every_function_of_a_real_package_parses",
     ),
     # Not the build tests (test_cache_key.py, test_build_resume.py): every mutant of the key
